@@ -1,0 +1,73 @@
+import type { ActionServiceServer, Action as ActionMessage } from '@mig-data/contract';
+import type { ActionRepository, ActionRow } from '@mig-data/database';
+import {
+  ACTION_STATUSES,
+  InvalidArgumentError,
+  isOneOf,
+  nextPageToken,
+  readPage,
+  requireMigId,
+  validateAction,
+  type ActionStatus,
+} from '@mig-data/domain';
+import type { DataSource } from 'typeorm';
+import type { UnaryMethods } from '../grpc/unary';
+import { actionFromMessage, actionToMessage } from './action-mapping';
+
+/** Statuses an action may be created in: anything a scheduler can still run. */
+const INITIAL_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
+
+/** The ActionService RPCs (proto/mig/data/v1/action_service.proto). */
+export function actionService(dataSource: DataSource, actions: ActionRepository, clock: () => Date): UnaryMethods<ActionServiceServer> {
+  const withCounters = async (rows: ActionRow[]): Promise<ActionMessage[]> => {
+    const counters = await actions.counters(rows.map((row) => row.id));
+    return rows.map((row) => actionToMessage(row, counters.get(row.id)));
+  };
+
+  return {
+    createAction: async ({ action }) => {
+      if (!action) throw new InvalidArgumentError('action', 'is required');
+      const now = clock();
+      const domainAction = actionFromMessage(action);
+      validateAction(domainAction, now);
+      const status = action.status === '' ? 'pending' : action.status;
+      if (!isOneOf(INITIAL_STATUSES, status)) {
+        throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not "${status}"`);
+      }
+      const row = await dataSource.transaction((manager) => actions.insert(domainAction, status, now, manager));
+      const [message] = await withCounters([row]);
+      return { action: message };
+    },
+
+    getAction: async ({ id }) => {
+      const [message] = await withCounters([await actions.get(requireMigId(id, 'id'))]);
+      return { action: message };
+    },
+
+    listActions: async (request) => {
+      if (request.status !== undefined) requireActionStatus(request.status, 'status');
+      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 1000 });
+      const rows = await actions.list(request.status, page);
+      return { actions: await withCounters(rows), nextPageToken: nextPageToken(page, rows.length) };
+    },
+
+    updateActionStatus: async ({ id, status }) => {
+      const row = await actions.updateStatus(requireMigId(id, 'id'), requireActionStatus(status, 'status'), clock());
+      const [message] = await withCounters([row]);
+      return { action: message };
+    },
+
+    finishAction: async ({ id, finishtime, force }) => {
+      const row = await actions.finish(requireMigId(id, 'id'), finishtime ?? clock(), force);
+      const [message] = await withCounters([row]);
+      return { action: message };
+    },
+  };
+}
+
+function requireActionStatus(status: string, field: string): ActionStatus {
+  if (!isOneOf(ACTION_STATUSES, status)) {
+    throw new InvalidArgumentError(field, `unknown action status "${status}"; one of ${ACTION_STATUSES.join(', ')}`);
+  }
+  return status;
+}

@@ -1,0 +1,16 @@
+import type { Action, Agent, Command } from '@mig-data/contract';
+import type { CommandRow } from '@mig-data/database';
+
+export function commandToMessage(row: CommandRow, action?: Action, agent?: Agent): Command {
+  return {
+    id: row.id,
+    action,
+    agent,
+    status: row.status,
+    results: row.results ?? [],
+    starttime: row.starttime,
+    finishtime: row.finishtime ?? undefined,
+    actionId: row.actionid,
+    agentId: row.agentid,
+  };
+}

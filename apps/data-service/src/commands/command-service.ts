@@ -1,0 +1,68 @@
+import type { CommandServiceServer } from '@mig-data/contract';
+import type { ActionRepository, AgentRepository, CommandRepository } from '@mig-data/database';
+import {
+  COMMAND_STATUSES,
+  FINAL_COMMAND_STATUSES,
+  InvalidArgumentError,
+  isOneOf,
+  nextPageToken,
+  readPage,
+  requireMigId,
+} from '@mig-data/domain';
+import type { UnaryMethods } from '../grpc/unary';
+import { actionToMessage } from '../actions/action-mapping';
+import { agentToMessage } from '../agents/agent-mapping';
+import { commandToMessage } from './command-mapping';
+
+/** The CommandService RPCs (proto/mig/data/v1/command_service.proto). */
+export function commandService(
+  commands: CommandRepository,
+  actions: ActionRepository,
+  agents: AgentRepository,
+  clock: () => Date,
+): UnaryMethods<CommandServiceServer> {
+  return {
+    createCommands: async ({ actionId, agentIds, starttime }) => {
+      requireMigId(actionId, 'action_id');
+      if (agentIds.length === 0) throw new InvalidArgumentError('agent_ids', 'must name at least one agent');
+      agentIds.forEach((id, index) => requireMigId(id, `agent_ids[${index}]`));
+      const created = await commands.createForAgents(actionId, agentIds, starttime ?? clock());
+      return { commands: created.commands, createdCount: created.createdCount };
+    },
+
+    getCommand: async ({ id }) => {
+      const row = await commands.get(requireMigId(id, 'id'));
+      const [action, agent] = await Promise.all([actions.get(row.actionid), agents.get(row.agentid)]);
+      return { command: commandToMessage(row, actionToMessage(action), agentToMessage(agent)) };
+    },
+
+    listCommands: async (request) => {
+      await actions.get(requireMigId(request.actionId, 'action_id'));
+      if (request.status !== undefined && !isOneOf(COMMAND_STATUSES, request.status)) {
+        throw new InvalidArgumentError('status', `unknown command status "${request.status}"; one of ${COMMAND_STATUSES.join(', ')}`);
+      }
+      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 10000 });
+      const rows = await commands.listByAction(request.actionId, request.status, page);
+      return { commands: rows.map((row) => commandToMessage(row)), nextPageToken: nextPageToken(page, rows.length) };
+    },
+
+    markCommandSent: async ({ id }) => ({ command: commandToMessage(await commands.markSent(requireMigId(id, 'id'))) }),
+
+    finishCommand: async (request) => {
+      requireMigId(request.id, 'id');
+      if (!isOneOf(FINAL_COMMAND_STATUSES, request.status)) {
+        throw new InvalidArgumentError('status', `a command finishes ${FINAL_COMMAND_STATUSES.join(', ')}, not "${request.status}"`);
+      }
+      if (request.agentQueueloc === '') throw new InvalidArgumentError('agent_queueloc', 'must name the returning agent');
+      if (request.agentPid <= 0) throw new InvalidArgumentError('agent_pid', 'must be the returning agent\'s process id');
+      const finished = await commands.finish(request.id, {
+        status: request.status,
+        results: request.results,
+        finishtime: request.finishtime ?? clock(),
+        agentQueueloc: request.agentQueueloc,
+        agentPid: request.agentPid,
+      });
+      return { command: commandToMessage(finished.command), overwritten: finished.overwritten };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { ActionServiceService, AgentServiceService, CommandServiceService } from '@mig-data/contract';
+import { ActionRepository, AgentRepository, CommandRepository, openMigratedDataSource, startEmbeddedPostgres, type EmbeddedPostgres } from '@mig-data/database';
+import type { DataSource } from 'typeorm';
+import { actionService } from './actions/action-service';
+import { agentService } from './agents/agent-service';
+import { HeartbeatCoalescer } from './agents/heartbeat-coalescer';
+import { commandService } from './commands/command-service';
+import { maskUrl, type ServiceConfig } from './config/service-config';
+import { unaryHandlers } from './grpc/unary';
+import type { Logger } from './logging/logger';
+
+export interface RunningDataService {
+  /** host:port actually listened on. */
+  address: string;
+  databaseUrl: string;
+  dataSource: DataSource;
+  /** Stops serving (letting calls in flight finish), closes the pool, stops the embedded PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+/** Starts the whole service: database (embedded or given), migrations, then the gRPC server. */
+export async function startDataService(config: ServiceConfig, logger: Logger, clock: () => Date = () => new Date()): Promise<RunningDataService> {
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    logger.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      log: (message) => logger.debug('postgres', { message }),
+    });
+    databaseUrl = embedded.url;
+  }
+  let dataSource: DataSource;
+  try {
+    dataSource = await openMigratedDataSource(databaseUrl, { poolSize: config.databasePoolSize, applicationName: 'mig-data-service' });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
+
+  const agents = new AgentRepository(dataSource);
+  const actions = new ActionRepository(dataSource);
+  const commands = new CommandRepository(dataSource);
+  const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
+
+  const server = new Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+  });
+  server.addService(AgentServiceService, unaryHandlers('mig.data.v1.AgentService', agentService(agents, coalescer, clock), logger));
+  server.addService(ActionServiceService, unaryHandlers('mig.data.v1.ActionService', actionService(dataSource, actions, clock), logger));
+  server.addService(CommandServiceService, unaryHandlers('mig.data.v1.CommandService', commandService(commands, actions, agents, clock), logger));
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(config.listenAddress, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
+    );
+  } catch (error) {
+    await dataSource.destroy();
+    await embedded?.stop();
+    throw new Error(`cannot listen on ${config.listenAddress}: ${(error as Error).message}`);
+  }
+  const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
+  const address = `${host}:${port}`;
+  logger.info('serving', { address });
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    await new Promise<void>((resolve) => {
+      // Calls in flight get a few seconds to finish; then the rest are cancelled.
+      const force = setTimeout(() => server.forceShutdown(), 5000);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    await dataSource.destroy();
+    await embedded?.stop();
+    logger.info('stopped');
+  };
+  return { address, databaseUrl, dataSource, stop: () => (stopping ??= stop()) };
+}

@@ -1,0 +1,47 @@
+import { credentials, type ChannelOptions } from '@grpc/grpc-js';
+import {
+  ActionServiceClient,
+  ActionServiceService,
+  AgentServiceClient,
+  AgentServiceService,
+  CommandServiceClient,
+  CommandServiceService,
+} from '@mig-data/contract';
+import { promiseClient, type PromiseClient } from './promise-client';
+
+export interface DataServiceClients {
+  agents: PromiseClient<AgentServiceClient>;
+  actions: PromiseClient<ActionServiceClient>;
+  commands: PromiseClient<CommandServiceClient>;
+  /** Closes the channel shared by all the clients. */
+  close(): void;
+}
+
+export interface ConnectOptions {
+  /** Default deadline of each call in milliseconds (default 60 s: bulk calls move 100,000 rows). */
+  timeoutMs?: number;
+  /** Largest message sent or received (default 64 MiB, as the service). */
+  maxMessageBytes?: number;
+}
+
+/** Clients for every service at `address` (host:port), sharing one channel. */
+export function connectDataService(address: string, options: ConnectOptions = {}): DataServiceClients {
+  const maxMessageBytes = options.maxMessageBytes ?? 64 * 1024 * 1024;
+  const channelOptions: ChannelOptions = {
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': maxMessageBytes,
+  };
+  const insecure = credentials.createInsecure();
+  const agentClient = new AgentServiceClient(address, insecure, channelOptions);
+  // The other clients reuse the first one's channel.
+  const shared = { ...channelOptions, channelOverride: agentClient.getChannel() };
+  const actionClient = new ActionServiceClient(address, insecure, shared);
+  const commandClient = new CommandServiceClient(address, insecure, shared);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  return {
+    agents: promiseClient(agentClient, AgentServiceService, timeoutMs),
+    actions: promiseClient(actionClient, ActionServiceService, timeoutMs),
+    commands: promiseClient(commandClient, CommandServiceService, timeoutMs),
+    close: () => agentClient.close(),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './promise-client';
+export * from './connect-data-service';

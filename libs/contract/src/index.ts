@@ -1,0 +1,9 @@
+// The public face of the generated contract: messages, service definitions and clients.
+export * from './generated/google/protobuf/struct';
+export * from './generated/google/protobuf/timestamp';
+export * from './generated/mig/data/v1/agent';
+export * from './generated/mig/data/v1/action';
+export * from './generated/mig/data/v1/command';
+export * from './generated/mig/data/v1/agent_service';
+export * from './generated/mig/data/v1/action_service';
+export * from './generated/mig/data/v1/command_service';

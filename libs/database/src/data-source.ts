@@ -1,0 +1,70 @@
+import { DataSource } from 'typeorm';
+import { ActionEntity } from './entities/action.entity';
+import { AgentEntity } from './entities/agent.entity';
+import { AgentModuleRequirementEntity } from './entities/agent-module-requirement.entity';
+import { AgentsStatsEntity } from './entities/agents-stats.entity';
+import { CommandEntity } from './entities/command.entity';
+import { InvestigatorEntity } from './entities/investigator.entity';
+import { InvestigatorModulePermissionEntity } from './entities/investigator-module-permission.entity';
+import { ModuleEntity } from './entities/module.entity';
+import { SignatureEntity } from './entities/signature.entity';
+import { ADVISORY_LOCKS } from './advisory-locks';
+import { MIG_MIGRATIONS } from './migrations';
+
+export interface MigDataSourceOptions {
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+/**
+ * The one way to reach MIG's database. The schema comes from the migrations only
+ * (`synchronize` stays off), recorded in their own table so that an existing MIG database
+ * can be adopted without clashing with anything it already has.
+ */
+export function createMigDataSource(url: string, options: MigDataSourceOptions = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: [
+      ActionEntity,
+      AgentEntity,
+      CommandEntity,
+      InvestigatorEntity,
+      SignatureEntity,
+      ModuleEntity,
+      AgentModuleRequirementEntity,
+      InvestigatorModulePermissionEntity,
+      AgentsStatsEntity,
+    ],
+    migrations: MIG_MIGRATIONS,
+    migrationsTableName: 'mig_data_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'mig-data',
+  });
+}
+
+/** Connects and applies every pending migration; returns the names of those it applied. */
+export async function openMigratedDataSource(url: string, options: MigDataSourceOptions = {}): Promise<DataSource> {
+  const dataSource = createMigDataSource(url, options);
+  await dataSource.initialize();
+  // Several replicas may start at once on one database: one migrates, the others wait for it.
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
+    await dataSource.runMigrations();
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  } finally {
+    if (!lock.isReleased) {
+      await lock.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations]).catch(() => undefined);
+      await lock.release();
+    }
+  }
+  return dataSource;
+}

@@ -1,0 +1,26 @@
+import { EntitySchema } from 'typeorm';
+import { numericId } from './numeric-id.transformer';
+
+export interface CommandRow {
+  id: number;
+  actionid: number;
+  agentid: number;
+  status: string;
+  results: unknown[] | null;
+  starttime: Date;
+  finishtime: Date | null;
+}
+
+export const CommandEntity = new EntitySchema<CommandRow>({
+  name: 'command',
+  tableName: 'commands',
+  columns: {
+    id: { type: 'numeric', primary: true, transformer: numericId },
+    actionid: { type: 'numeric', transformer: numericId },
+    agentid: { type: 'numeric', transformer: numericId },
+    status: { type: 'varchar', length: 255 },
+    results: { type: 'json', nullable: true },
+    starttime: { type: 'timestamptz' },
+    finishtime: { type: 'timestamptz', nullable: true },
+  },
+});

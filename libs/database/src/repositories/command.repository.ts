@@ -1,0 +1,114 @@
+import type { DataSource } from 'typeorm';
+import {
+  FailedPreconditionError,
+  FINAL_ACTION_STATUSES,
+  NotFoundError,
+  type CommandStatus,
+  type Page,
+} from '@mig-data/domain';
+import { CommandEntity, type CommandRow } from '../entities/command.entity';
+import { affectedRows } from './structured-query';
+
+export interface CommandRef {
+  id: number;
+  agentId: number;
+}
+
+export interface CreatedCommands {
+  /** One per distinct requested agent, in request order. */
+  commands: CommandRef[];
+  createdCount: number;
+}
+
+export interface FinishedCommand {
+  command: CommandRow;
+  overwritten: boolean;
+}
+
+/** Commands: one per action and agent, created in bulk and finished one by one. */
+export class CommandRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates an action's commands for any number of agents with one INSERT … SELECT over an array
+   * (the original's multi-row VALUES broke past ~9,000 rows). The unique (actionid, agentid) index
+   * makes it idempotent: a repeat creates nothing and returns the same command ids.
+   */
+  async createForAgents(actionId: number, agentIds: readonly number[], starttime: Date): Promise<CreatedCommands> {
+    const distinct = [...new Set(agentIds)];
+    return this.dataSource.transaction(async (manager) => {
+      const [action] = await manager.query(`SELECT status FROM actions WHERE id = $1 FOR SHARE`, [actionId]);
+      if (!action) throw new NotFoundError('action', actionId);
+      if ((FINAL_ACTION_STATUSES as readonly string[]).includes(action.status)) {
+        throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
+      }
+      const [missing] = await manager.query(
+        `SELECT requested.id FROM unnest($1::numeric[]) AS requested(id)
+         WHERE NOT EXISTS (SELECT 1 FROM agents WHERE agents.id = requested.id) LIMIT 1`,
+        [distinct],
+      );
+      if (missing) throw new NotFoundError('agent', Number(missing.id));
+      const createdCount = await affectedRows(
+        manager,
+        `INSERT INTO commands (id, actionid, agentid, status, starttime)
+         SELECT nextval('mig_id_seq'), $1, requested.id, 'sent', $3 FROM unnest($2::numeric[]) AS requested(id)
+         ON CONFLICT (actionid, agentid) DO NOTHING`,
+        [actionId, distinct, starttime],
+      );
+      const rows: Array<{ id: string; agentid: string }> = await manager.query(
+        `SELECT c.id, c.agentid FROM unnest($2::numeric[]) WITH ORDINALITY AS requested(id, position)
+         JOIN commands c ON c.actionid = $1 AND c.agentid = requested.id
+         ORDER BY requested.position`,
+        [actionId, distinct],
+      );
+      return {
+        commands: rows.map((row) => ({ id: Number(row.id), agentId: Number(row.agentid) })),
+        createdCount,
+      };
+    });
+  }
+
+  async get(id: number): Promise<CommandRow> {
+    const command = await this.dataSource.getRepository(CommandEntity).findOneBy({ id });
+    if (!command) throw new NotFoundError('command', id);
+    return command;
+  }
+
+  /** By id, ascending. */
+  async listByAction(actionId: number, status: string | undefined, page: Page): Promise<CommandRow[]> {
+    const query = this.dataSource.getRepository(CommandEntity).createQueryBuilder('command').where('command.actionid = :actionId', { actionId });
+    if (status !== undefined) query.andWhere('command.status = :status', { status });
+    return query.orderBy('command.id', 'ASC').offset(page.offset).limit(page.limit).getMany();
+  }
+
+  /** Sets `sent`, unless the command already succeeded. */
+  async markSent(id: number): Promise<CommandRow> {
+    await this.dataSource.query(`UPDATE commands SET status = 'sent' WHERE id = $1 AND status <> 'success'`, [id]);
+    return this.get(id);
+  }
+
+  /**
+   * Records a returned command. A `success` is never overwritten, and only the agent that owns the
+   * command (same queueloc and pid, online or idle) may finish it: both checks are in the UPDATE
+   * itself, so two returns racing cannot both win.
+   */
+  async finish(
+    id: number,
+    update: { status: CommandStatus; results: unknown[]; finishtime: Date; agentQueueloc: string; agentPid: number },
+  ): Promise<FinishedCommand> {
+    const updated = await affectedRows(
+      this.dataSource.manager,
+      `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
+       FROM agents a
+       WHERE c.id = $1 AND c.status <> 'success' AND a.id = c.agentid
+         AND a.queueloc = $5 AND a.pid = $6 AND a.status IN ('online', 'idle')`,
+      [id, update.status, JSON.stringify(update.results), update.finishtime, update.agentQueueloc, update.agentPid],
+    );
+    const command = await this.get(id);
+    if (updated > 0) return { command, overwritten: true };
+    if (command.status === 'success') return { command, overwritten: false };
+    throw new FailedPreconditionError(
+      `command ${id} belongs to agent ${command.agentid}, which is not an online or idle agent at queueloc "${update.agentQueueloc}" with pid ${update.agentPid}`,
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import type { Action, ActionCounters, ActionDescription, ActionThreat, Operation } from './action';
+import { InvalidArgumentError } from './errors';
+import { goField, isJsonObject } from './go-json-fields';
+import { ACTION_STATUSES, isOneOf } from './statuses';
+
+/** An action as read from a file: before signing, validfrom and expireafter may be unset. */
+export type ActionFile = Omit<Action, 'validfrom' | 'expireafter'> & { validfrom?: Date; expireafter?: Date };
+
+/** Go's zero time, which MIG writes for unset times ("0001-01-01T00:00:00Z"). */
+const GO_ZERO_TIME_MS = new Date('0001-01-01T00:00:00Z').getTime();
+
+/**
+ * Reads a MIG action file (the JSON an investigator writes or the Go client signs), keys matched
+ * as Go matches them. Throws INVALID_ARGUMENT naming the field when a value has the wrong type;
+ * whether the action is valid is `validateAction`'s question.
+ */
+export function parseActionFile(json: string | unknown): ActionFile {
+  let document: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      document = JSON.parse(json);
+    } catch (error) {
+      throw new InvalidArgumentError('action', `is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (!isJsonObject(document)) throw new InvalidArgumentError('action', 'must be a JSON object');
+  const operations = goField(document, 'operations');
+  const signatures = goField(document, 'pgpsignatures');
+  const status = optionalString(document, 'status');
+  if (status !== undefined && status !== '' && !isOneOf(ACTION_STATUSES, status)) {
+    throw new InvalidArgumentError('action.status', `unknown status "${status}"`);
+  }
+  const id = goField(document, 'id');
+  if (id !== undefined && id !== null && typeof id !== 'number') throw new InvalidArgumentError('action.id', 'must be a number');
+  return {
+    id: typeof id === 'number' && id !== 0 ? id : undefined,
+    name: optionalString(document, 'name') ?? '',
+    target: optionalString(document, 'target') ?? '',
+    description: optionalObject<ActionDescription>(document, 'description', ['author', 'email', 'url', 'revision']),
+    threat: optionalObject<ActionThreat>(document, 'threat', ['ref', 'level', 'family', 'type']),
+    validfrom: optionalTime(document, 'validfrom'),
+    expireafter: optionalTime(document, 'expireafter'),
+    operations: operations === undefined || operations === null ? [] : parseOperations(operations),
+    pgpsignatures: signatures === undefined || signatures === null ? [] : parseSignatures(signatures),
+    starttime: optionalTime(document, 'starttime'),
+    finishtime: optionalTime(document, 'finishtime'),
+    lastupdatetime: optionalTime(document, 'lastupdatetime'),
+    status: status ? (status as Action['status']) : undefined,
+    syntaxversion: (goField(document, 'syntaxversion') as number | undefined) ?? 0,
+    counters: optionalObject<ActionCounters>(document, 'counters', ['sent', 'done', 'inflight', 'success', 'cancelled', 'expired', 'failed', 'timeout']),
+  };
+}
+
+/** Writes an action as MIG's Go structs serialize it: lower-case keys, RFC 3339 times. */
+export function formatActionFile(action: ActionFile): Record<string, unknown> {
+  const time = (value?: Date) => (value ? value.toISOString().replace('.000Z', 'Z') : '0001-01-01T00:00:00Z');
+  return {
+    id: action.id ?? 0,
+    name: action.name,
+    target: action.target,
+    description: action.description ?? {},
+    threat: action.threat ?? {},
+    validfrom: time(action.validfrom),
+    expireafter: time(action.expireafter),
+    operations: action.operations.map((operation) => ({ module: operation.module, parameters: operation.parameters })),
+    pgpsignatures: action.pgpsignatures,
+    starttime: time(action.starttime),
+    finishtime: time(action.finishtime),
+    lastupdatetime: time(action.lastupdatetime),
+    status: action.status ?? '',
+    syntaxversion: action.syntaxversion,
+    ...(action.counters ? { counters: action.counters } : {}),
+  };
+}
+
+function parseOperations(value: unknown): Operation[] {
+  if (!Array.isArray(value)) throw new InvalidArgumentError('action.operations', 'must be an array');
+  return value.map((entry, index) => {
+    if (!isJsonObject(entry)) throw new InvalidArgumentError(`action.operations[${index}]`, 'must be an object');
+    const module = goField(entry, 'module');
+    if (module !== undefined && typeof module !== 'string') throw new InvalidArgumentError(`action.operations[${index}].module`, 'must be a string');
+    const parameters = goField(entry, 'parameters');
+    return { module: module ?? '', parameters: parameters === undefined ? null : parameters };
+  });
+}
+
+function parseSignatures(value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
+    throw new InvalidArgumentError('action.pgpsignatures', 'must be an array of strings');
+  }
+  return value as string[];
+}
+
+function optionalString(object: Record<string, unknown>, name: string): string | undefined {
+  const value = goField(object, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidArgumentError(`action.${name}`, 'must be a string');
+  return value;
+}
+
+function optionalTime(object: Record<string, unknown>, name: string): Date | undefined {
+  const value = optionalString(object, name);
+  if (value === undefined || value === '') return undefined;
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new InvalidArgumentError(`action.${name}`, `"${value}" is not an RFC 3339 time`);
+  return time.getTime() === GO_ZERO_TIME_MS ? undefined : time;
+}
+
+function optionalObject<T>(object: Record<string, unknown>, name: string, fields: readonly string[]): T | undefined {
+  const value = goField(object, name);
+  if (value === undefined || value === null) return undefined;
+  if (!isJsonObject(value)) throw new InvalidArgumentError(`action.${name}`, 'must be an object');
+  const result: Record<string, unknown> = {};
+  for (const field of fields) {
+    const fieldValue = goField(value, field);
+    if (fieldValue !== undefined && fieldValue !== null) result[field] = fieldValue;
+  }
+  return result as T;
+}

@@ -1,0 +1,53 @@
+import type { ActionStatus } from './statuses';
+
+// An action in MIG's terms (spec/data-model.md "JSON file formats"). Optional fields are the ones
+// MIG itself fills as the action moves along (id, status, times, counters).
+
+export interface ActionDescription {
+  author?: string;
+  email?: string;
+  url?: string;
+  revision?: number;
+}
+
+export interface ActionThreat {
+  ref?: string;
+  level?: string;
+  family?: string;
+  type?: string;
+}
+
+export interface Operation {
+  module: string;
+  /** Any JSON: each module defines its own parameters. */
+  parameters: unknown;
+}
+
+export interface ActionCounters {
+  sent: number;
+  done: number;
+  inflight: number;
+  success: number;
+  cancelled: number;
+  expired: number;
+  failed: number;
+  timeout: number;
+}
+
+export interface Action {
+  id?: number;
+  name: string;
+  target: string;
+  description?: ActionDescription;
+  threat?: ActionThreat;
+  validfrom: Date;
+  expireafter: Date;
+  operations: Operation[];
+  pgpsignatures: string[];
+  starttime?: Date;
+  finishtime?: Date;
+  lastupdatetime?: Date;
+  status?: ActionStatus;
+  syntaxversion: number;
+  counters?: ActionCounters;
+}

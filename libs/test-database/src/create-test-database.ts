@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { quoteIdentifier, TEST_ADMIN_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withDatabase } from './test-cluster';
+
+export interface TestDatabase {
+  /** A freshly migrated, empty MIG database of its own. */
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh copy of the migrated template for one test file (needs the project's jest globalSetup). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env[TEST_ADMIN_URL_VARIABLE];
+  const template = process.env[TEST_TEMPLATE_VARIABLE];
+  if (!adminUrl || !template) {
+    throw new Error(`no test PostgreSQL: set globalSetup/globalTeardown from @mig-data/test-database in this project's jest config`);
+  }
+  const name = `mig_test_${randomBytes(6).toString('hex')}`;
+  await runAsAdmin(adminUrl, `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`);
+  return {
+    url: withDatabase(adminUrl, name),
+    name,
+    drop: () => runAsAdmin(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
+  };
+}
+
+async function runAsAdmin(adminUrl: string, sql: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './create-test-database';
+export * from './test-cluster';
