@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { connectDataService, type DataServiceClients } from '@mig-data/client';
+import { OPERATOR_COMMANDS } from './commands';
+import { UsageError, type OperatorCommand } from './operator-command';
+
+const GLOBAL_USAGE = `Usage: mig-operator [--address HOST:PORT] [--json] <command> [options]
+Talks to the MIG data service at --address (default: $MIG_DATA_ADDRESS or 127.0.0.1:50051).
+
+Commands:
+${OPERATOR_COMMANDS.map((command) => `  ${command.name.padEnd(22)} ${command.summary}`).join('\n')}
+  help [command]         show this, or one command's usage`;
+
+/** Runs one command line; returns the exit code (0 ok, 1 refused by the service, 2 bad usage). */
+export async function runOperator(argv: string[], out: (text: string) => void, err: (text: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let address = env.MIG_DATA_ADDRESS || '127.0.0.1:50051';
+  let json = false;
+  const rest = [...argv];
+  while (rest[0]?.startsWith('--')) {
+    const flag = rest.shift()!;
+    if (flag === '--json') json = true;
+    else if (flag === '--address' && rest.length > 0) address = rest.shift()!;
+    else if (flag.startsWith('--address=')) address = flag.slice('--address='.length);
+    else if (flag === '--help') rest.unshift('help');
+    else {
+      err(`unknown option ${flag}\n${GLOBAL_USAGE}`);
+      return 2;
+    }
+  }
+  const [name, ...args] = rest;
+  if (!name || name === 'help') {
+    const command = args[0] ? findCommand(args[0]) : undefined;
+    out(command ? `${command.usage}\n${command.summary}` : GLOBAL_USAGE);
+    return 0;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    err(`unknown command "${name}"\n${GLOBAL_USAGE}`);
+    return 2;
+  }
+  if (args.includes('--json')) {
+    json = true;
+    args.splice(args.indexOf('--json'), 1);
+  }
+  let clients: DataServiceClients | undefined;
+  try {
+    await command.run({ args, json, out, clients: () => (clients ??= connectDataService(address)) });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      err(`${(error as Error).message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    const serviceError = error as Partial<ServiceError>;
+    if (typeof serviceError.code === 'number') {
+      const reason = serviceError.code === status.UNAVAILABLE ? `cannot reach the data service at ${address} (is it running?)` : serviceError.details;
+      err(`${command.name}: ${status[serviceError.code]}: ${reason}`);
+      return 1;
+    }
+    err(`${command.name}: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    clients?.close();
+  }
+}
+
+function findCommand(name: string): OperatorCommand | undefined {
+  return OPERATOR_COMMANDS.find((command) => command.name === name);
+}
+
+if (require.main === module) {
+  runOperator(process.argv.slice(2), (text) => process.stdout.write(text + '\n'), (text) => process.stderr.write(text + '\n')).then((code) => {
+    process.exitCode = code;
+  });
+}
