@@ -42,7 +42,9 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
     migrationsTableName: 'mig_data_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // TypeORM's own logger prints failed queries with their parameters, which may hold key material;
+    // failures reach our structured log through the service's error mapping instead.
+    logging: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'mig-data',
   });
