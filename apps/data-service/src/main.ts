@@ -1,9 +1,10 @@
 import { CONFIG_VARIABLES, ConfigError, readServiceConfig } from './config/service-config';
 import { createLogger } from './logging/logger';
-import { startDataService } from './start-data-service';
+import { migrateOnly, startDataService } from './start-data-service';
 
-const USAGE = `Usage: node apps/data-service/dist/main.js [--help]
-Starts the MIG data service (gRPC). Configuration comes from the environment:
+const USAGE = `Usage: node apps/data-service/dist/main.js [--migrate-only] [--help]
+Starts the MIG data service (gRPC); --migrate-only applies the schema migrations and exits.
+Configuration comes from the environment:
 ${Object.entries(CONFIG_VARIABLES)
   .map(([name, meaning]) => `  ${name.padEnd(28)} ${meaning}`)
   .join('\n')}`;
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (process.argv.includes('--migrate-only')) {
+    await migrateOnly(config, logger);
+    return;
+  }
   const service = await startDataService(config, logger);
   // Humans read this line; the JSON log above says the same for machines.
   console.error(`mig-data service listening on ${service.address} (Ctrl-C to stop)`);

@@ -19,8 +19,8 @@ export interface RunningDataService {
   stop(): Promise<void>;
 }
 
-/** Starts the whole service: database (embedded or given), migrations, then the gRPC server. */
-export async function startDataService(config: ServiceConfig, logger: Logger, clock: () => Date = () => new Date()): Promise<RunningDataService> {
+/** The database, embedded or given, migrated and connected. */
+async function openDatabase(config: ServiceConfig, logger: Logger): Promise<{ dataSource: DataSource; databaseUrl: string; embedded?: EmbeddedPostgres }> {
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -32,14 +32,26 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     });
     databaseUrl = embedded.url;
   }
-  let dataSource: DataSource;
   try {
-    dataSource = await openMigratedDataSource(databaseUrl, { poolSize: config.databasePoolSize, applicationName: 'mig-data-service' });
+    const dataSource = await openMigratedDataSource(databaseUrl, { poolSize: config.databasePoolSize, applicationName: 'mig-data-service' });
+    logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
+    return { dataSource, databaseUrl, embedded };
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
-  logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
+}
+
+/** Applies pending migrations and stops (`main.js --migrate-only`, the `db:migrate` target). */
+export async function migrateOnly(config: ServiceConfig, logger: Logger): Promise<void> {
+  const { dataSource, embedded } = await openDatabase(config, logger);
+  await dataSource.destroy();
+  await embedded?.stop();
+}
+
+/** Starts the whole service: database (embedded or given), migrations, then the gRPC server. */
+export async function startDataService(config: ServiceConfig, logger: Logger, clock: () => Date = () => new Date()): Promise<RunningDataService> {
+  const { dataSource, databaseUrl, embedded } = await openDatabase(config, logger);
 
   const agents = new AgentRepository(dataSource);
   const actions = new ActionRepository(dataSource);
