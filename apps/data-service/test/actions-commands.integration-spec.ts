@@ -1,0 +1,98 @@
+import { status } from '@grpc/grpc-js';
+import { action, grpcCode, heartbeat } from './support/fixtures';
+import { startTestService, type TestService } from './support/test-service';
+
+describe('ActionService and CommandService over gRPC', () => {
+  let t: TestService;
+  let agentIds: number[];
+  beforeAll(async () => {
+    t = await startTestService();
+    const { results } = await t.clients.agents.recordHeartbeats({ heartbeats: Array.from({ length: 10 }, (_, i) => heartbeat(`flow${i}.example.net`)) });
+    agentIds = results.map((r) => r.agentId);
+  });
+  afterAll(() => t.stop());
+
+  it('creates an action, fans it out to commands, finishes some, and counts them right', async () => {
+    const created = await t.clients.actions.createAction({ action: action() });
+    const actionId = created.action!.id;
+    expect(actionId).toBeGreaterThan(0);
+    expect(created.action).toMatchObject({ status: 'pending', syntaxversion: 2, counters: { sent: 0, done: 0 } });
+    expect(created.action!.operations[0].parameters).toEqual({ searches: { s1: { names: ['fusermount'], paths: ['/usr'] } } });
+
+    const { commands, createdCount } = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
+    expect(createdCount).toBe(10);
+    expect(commands.map((c) => c.agentId)).toEqual(agentIds);
+
+    const finish = (index: number, finalStatus: string) =>
+      t.clients.commands.finishCommand({
+        id: commands[index].id,
+        status: finalStatus,
+        results: [{ foundanything: finalStatus === 'success', elements: {} }],
+        finishtime: undefined,
+        agentQueueloc: `linux.flow${index}.example.net.abcdef`,
+        agentPid: 4242,
+      });
+    await finish(0, 'success');
+    await finish(1, 'success');
+    await finish(2, 'failed');
+    await finish(3, 'timeout');
+
+    const { action: counted } = await t.clients.actions.getAction({ id: actionId });
+    expect(counted!.counters).toEqual({ sent: 10, done: 4, inflight: 6, success: 2, cancelled: 0, expired: 0, failed: 1, timeout: 1 });
+
+    // Finishing with commands in flight needs force; afterwards the action is completed.
+    expect((await grpcCode(t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false }))).code).toBe(status.FAILED_PRECONDITION);
+    for (let i = 4; i < 10; i++) await finish(i, 'success');
+    const { action: finished } = await t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false });
+    expect(finished).toMatchObject({ status: 'completed', counters: { sent: 10, done: 10, inflight: 0, success: 8 } });
+    expect(finished!.finishtime).toBeInstanceOf(Date);
+  });
+
+  it('never overwrites a success, and only the owning live agent may finish a command', async () => {
+    const actionId = (await t.clients.actions.createAction({ action: action() })).action!.id;
+    const [ref] = (await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0]], starttime: undefined })).commands;
+    const returned = { id: ref.id, results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: 'linux.flow0.example.net.abcdef', agentPid: 4242 };
+
+    const stranger = await grpcCode(t.clients.commands.finishCommand({ ...returned, status: 'success', agentQueueloc: 'linux.flow1.example.net.abcdef' }));
+    expect(stranger.code).toBe(status.FAILED_PRECONDITION);
+
+    expect((await t.clients.commands.finishCommand({ ...returned, status: 'success' })).overwritten).toBe(true);
+    const late = await t.clients.commands.finishCommand({ ...returned, status: 'timeout', results: [] });
+    expect(late.overwritten).toBe(false);
+    expect(late.command).toMatchObject({ status: 'success', results: [{ foundanything: true }] });
+    expect((await t.clients.commands.markCommandSent({ id: ref.id })).command!.status).toBe('success');
+
+    const { command } = await t.clients.commands.getCommand({ id: ref.id });
+    expect(command).toMatchObject({ id: ref.id, actionId, agentId: agentIds[0], status: 'success' });
+    expect(command!.action).toMatchObject({ id: actionId, name: 'find fusermount' });
+    expect(command!.agent).toMatchObject({ id: agentIds[0], queueloc: 'linux.flow0.example.net.abcdef' });
+  });
+
+  it('lists an action page by page and moves its status, refusing unknown ones', async () => {
+    const actionId = (await t.clients.actions.createAction({ action: action({ name: 'status walk' }) })).action!.id;
+    expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' })).action!.status).toBe('inflight');
+    expect((await grpcCode(t.clients.actions.updateActionStatus({ id: actionId, status: 'exploded' }))).code).toBe(status.INVALID_ARGUMENT);
+    expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'cancelled' })).action!.status).toBe('cancelled');
+    expect((await grpcCode(t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' }))).code).toBe(status.FAILED_PRECONDITION);
+    expect((await grpcCode(t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined }))).code).toBe(status.FAILED_PRECONDITION);
+
+    const latest = await t.clients.actions.listActions({ pageSize: 1, pageToken: '' });
+    expect(latest.actions).toHaveLength(1);
+    expect(latest.nextPageToken).not.toBe('');
+    const cancelled = await t.clients.actions.listActions({ status: 'cancelled', pageSize: 10, pageToken: '' });
+    expect(cancelled.actions.map((a) => a.id)).toEqual([actionId]);
+  });
+
+  it('answers NOT_FOUND for unknown actions, commands and agents of a fan-out, and stores nothing', async () => {
+    const actionId = (await t.clients.actions.createAction({ action: action() })).action!.id;
+    const unknownAgent = await grpcCode(t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0], 2 ** 53 - 1], starttime: undefined }));
+    expect(unknownAgent.code).toBe(status.NOT_FOUND);
+    expect(unknownAgent.details).toContain(String(2 ** 53 - 1));
+    const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM commands WHERE actionid = $1`, [actionId]);
+    expect(rows[0].n).toBe(0);
+
+    expect((await grpcCode(t.clients.actions.getAction({ id: 2 ** 53 - 1 }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcCode(t.clients.commands.getCommand({ id: 2 ** 53 - 1 }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcCode(t.clients.commands.createCommands({ actionId: 2 ** 53 - 1, agentIds, starttime: undefined }))).code).toBe(status.NOT_FOUND);
+  });
+});
