@@ -96,3 +96,26 @@ describe('ActionService and CommandService over gRPC', () => {
     expect((await grpcCode(t.clients.commands.createCommands({ actionId: 2 ** 53 - 1, agentIds, starttime: undefined }))).code).toBe(status.NOT_FOUND);
   });
 });
+
+describe('ClaimPendingActions', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  it('hands each runnable pending action to exactly one of several concurrent claimers', async () => {
+    const runnable = await Promise.all(Array.from({ length: 30 }, (_, i) => t.clients.actions.createAction({ action: action({ name: `claim ${i}` }) })));
+    const future = await t.clients.actions.createAction({ action: action({ name: 'later', validfrom: new Date(Date.now() + 600_000) }) });
+
+    const claims = await Promise.all(Array.from({ length: 6 }, () => t.clients.actions.claimPendingActions({ limit: 7 })));
+    const claimedIds = claims.flatMap((claim) => claim.actions.map((a) => a.id));
+    expect(claimedIds).toHaveLength(30);
+    expect(new Set(claimedIds)).toEqual(new Set(runnable.map((r) => r.action!.id)));
+    expect(claims.flatMap((claim) => claim.actions).every((a) => a.status === 'scheduled')).toBe(true);
+
+    expect((await t.clients.actions.claimPendingActions({ limit: 10 })).actions).toEqual([]);
+    expect((await t.clients.actions.getAction({ id: future.action!.id })).action!.status).toBe('pending');
+    expect((await grpcCode(t.clients.actions.claimPendingActions({ limit: 0 }))).code).toBe(status.INVALID_ARGUMENT);
+  });
+});

@@ -57,6 +57,11 @@ export function actionService(dataSource: DataSource, actions: ActionRepository,
       return { action: message };
     },
 
+    claimPendingActions: async ({ limit }) => {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidArgumentError('limit', `must be from 1 to 1000, got ${limit}`);
+      return { actions: await withCounters(await actions.claimPending(limit, clock())) };
+    },
+
     finishAction: async ({ id, finishtime, force }) => {
       const row = await actions.finish(requireMigId(id, 'id'), finishtime ?? clock(), force);
       const [message] = await withCounters([row]);

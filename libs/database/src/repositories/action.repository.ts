@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import {
   AlreadyExistsError,
   FailedPreconditionError,
@@ -13,6 +13,7 @@ import {
 } from '@mig-data/domain';
 import { ActionEntity, type ActionRow } from '../entities/action.entity';
 import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
+import { returnedRows } from './structured-query';
 
 /** Actions: storing them, reading them with their counters, moving them through their statuses. */
 export class ActionRepository {
@@ -62,6 +63,27 @@ export class ActionRepository {
     const query = this.dataSource.getRepository(ActionEntity).createQueryBuilder('action');
     if (status !== undefined) query.where('action.status = :status', { status });
     return query.orderBy('action.starttime', 'DESC', 'NULLS LAST').addOrderBy('action.id', 'DESC').offset(page.offset).limit(page.limit).getMany();
+  }
+
+  /**
+   * Moves up to `limit` runnable pending actions to `scheduled` and returns them. SKIP LOCKED lets
+   * concurrent claimers pass each other's rows instead of waiting, so each action goes to one caller.
+   */
+  async claimPending(limit: number, now: Date): Promise<ActionRow[]> {
+    const claimed = await returnedRows<{ id: string }>(
+      this.dataSource.manager,
+      `UPDATE actions SET status = 'scheduled', lastupdatetime = $1
+       WHERE id IN (
+         SELECT id FROM actions
+         WHERE status = 'pending' AND validfrom <= $1 AND expireafter > $1
+         ORDER BY validfrom, id LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [now, limit],
+    );
+    if (claimed.length === 0) return [];
+    const rows = await this.dataSource.getRepository(ActionEntity).findBy({ id: In(claimed.map((row) => Number(row.id))) });
+    return rows.sort((a, b) => a.validfrom.getTime() - b.validfrom.getTime() || a.id - b.id);
   }
 
   /** Counters of each action, derived from its commands' statuses in one query. */
