@@ -7,3 +7,7 @@ export * from './generated/mig/data/v1/command';
 export * from './generated/mig/data/v1/agent_service';
 export * from './generated/mig/data/v1/action_service';
 export * from './generated/mig/data/v1/command_service';
+export * from './generated/google/protobuf/duration';
+export * from './generated/mig/data/v1/fleet';
+export * from './generated/mig/data/v1/fleet_service';
+export * from './generated/mig/data/v1/search_service';
