@@ -22,6 +22,8 @@ describe('CreateAction refuses what MIG refuses, naming the field, and stores no
     ['no signature', { pgpsignatures: [] }, 'action.pgpsignatures'],
     ['an unknown status', { status: 'exploded' }, 'action.status'],
     ['a final status', { status: 'completed' }, 'action.status'],
+    ['a target longer than its column', { target: `queueloc LIKE '${'x'.repeat(2100)}'` }, 'action.target'],
+    ['a NUL character in the name', { name: 'a\u0000b' }, 'action.name'],
   ])('refuses %s', async (_case, overrides, field) => {
     const before = await actionCount();
     const refused = await grpcCode(t.clients.actions.createAction({ action: action(overrides) }));

@@ -66,6 +66,8 @@ describe('AgentService over gRPC', () => {
     const refused = await grpcCode(t.clients.agents.recordHeartbeats({ heartbeats: [heartbeat('ok.example.net'), heartbeat('', { name: '' })] }));
     expect(refused.code).toBe(status.INVALID_ARGUMENT);
     expect(refused.details).toContain('heartbeats[1].name');
+    const tooLong = await grpcCode(t.clients.agents.recordHeartbeat({ heartbeat: heartbeat('long.example.net', { queueloc: 'q'.repeat(3000) }) }));
+    expect(tooLong).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('heartbeat.queueloc') });
     const after = await t.sql.query(`SELECT count(*)::int AS n FROM agents`);
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });

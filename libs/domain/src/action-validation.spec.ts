@@ -42,6 +42,9 @@ describe('validateAction', () => {
     ['action.operations[0].module', (a) => (a.operations = [{ module: '', parameters: null }])],
     ['action.pgpsignatures', (a) => (a.pgpsignatures = [])],
     ['action.id', (a) => (a.id = 2 ** 53)],
+    ['action.target', (a) => (a.target = 'x'.repeat(2049))],
+    ['action.name', (a) => (a.name = 'nul\u0000byte')],
+    ['action.pgpsignatures[0]', (a) => (a.pgpsignatures = ['s'.repeat(4097)])],
   ])('names %s when it breaks a rule', (field, breakIt) => {
     const action = valid();
     breakIt(action);

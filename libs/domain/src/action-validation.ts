@@ -1,6 +1,7 @@
 import type { Action } from './action';
 import { InvalidArgumentError } from './errors';
 import { requireMigId } from './ids';
+import { requireText, TEXT_LIMITS } from './text-fields';
 
 /** The only action syntax MIG accepts. */
 export const ACTION_SYNTAX_VERSION = 2;
@@ -13,8 +14,8 @@ export const ACTION_SYNTAX_VERSION = 2;
  */
 export function validateAction(action: Action, now: Date = new Date(), field = 'action'): void {
   if (action.id !== undefined) requireMigId(action.id, `${field}.id`);
-  if (!action.name || action.name.trim() === '') throw new InvalidArgumentError(`${field}.name`, 'must not be empty');
-  if (!action.target || action.target.trim() === '') throw new InvalidArgumentError(`${field}.target`, 'must not be empty');
+  requireText(action.name ?? '', `${field}.name`, TEXT_LIMITS.actionName);
+  requireText(action.target ?? '', `${field}.target`, TEXT_LIMITS.actionTarget);
   if (action.syntaxversion !== ACTION_SYNTAX_VERSION) {
     throw new InvalidArgumentError(`${field}.syntaxversion`, `must be ${ACTION_SYNTAX_VERSION}, got ${action.syntaxversion}`);
   }
@@ -30,17 +31,14 @@ export function validateAction(action: Action, now: Date = new Date(), field = '
     throw new InvalidArgumentError(`${field}.operations`, 'must list at least one operation');
   }
   action.operations.forEach((operation, index) => {
-    if (!operation.module || operation.module.trim() === '') {
-      throw new InvalidArgumentError(`${field}.operations[${index}].module`, 'must name a module');
-    }
+    requireText(operation.module ?? '', `${field}.operations[${index}].module`, 256);
   });
   if (!Array.isArray(action.pgpsignatures) || action.pgpsignatures.length === 0) {
     throw new InvalidArgumentError(`${field}.pgpsignatures`, 'must hold at least one signature');
   }
   action.pgpsignatures.forEach((signature, index) => {
-    if (typeof signature !== 'string' || signature.trim() === '') {
-      throw new InvalidArgumentError(`${field}.pgpsignatures[${index}]`, 'must not be empty');
-    }
+    if (typeof signature !== 'string') throw new InvalidArgumentError(`${field}.pgpsignatures[${index}]`, 'must be a string');
+    requireText(signature, `${field}.pgpsignatures[${index}]`, TEXT_LIMITS.signature);
   });
 }
 

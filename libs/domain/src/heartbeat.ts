@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { requireText, TEXT_LIMITS } from './text-fields';
 
 /** What an agent reports about its endpoint (MIG's `environment`). */
 export interface AgentEnvironment {
@@ -28,9 +29,9 @@ export interface Heartbeat {
 /** Throws INVALID_ARGUMENT naming the first missing or malformed field under `field`. */
 export function validateHeartbeat(heartbeat: Heartbeat, field = 'heartbeat'): void {
   for (const key of ['name', 'queueloc', 'mode', 'version'] as const) {
-    if (!heartbeat[key] || heartbeat[key].trim() === '') throw new InvalidArgumentError(`${field}.${key}`, 'must not be empty');
+    requireText(heartbeat[key] ?? '', `${field}.${key}`, TEXT_LIMITS.agentText);
   }
-  if (!Number.isInteger(heartbeat.pid) || heartbeat.pid <= 0) {
+  if (!Number.isInteger(heartbeat.pid) || heartbeat.pid <= 0 || heartbeat.pid > 2 ** 31 - 1) {
     throw new InvalidArgumentError(`${field}.pid`, `must be a positive process id, got ${heartbeat.pid}`);
   }
   for (const key of ['starttime', 'heartbeatts'] as const) {

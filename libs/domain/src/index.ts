@@ -8,3 +8,4 @@ export * from './action-file';
 export * from './heartbeat';
 export * from './go-json-fields';
 export * from './paging';
+export * from './text-fields';
