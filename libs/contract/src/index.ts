@@ -11,3 +11,7 @@ export * from './generated/google/protobuf/duration';
 export * from './generated/mig/data/v1/fleet';
 export * from './generated/mig/data/v1/fleet_service';
 export * from './generated/mig/data/v1/search_service';
+export * from './generated/mig/data/v1/investigator';
+export * from './generated/mig/data/v1/investigator_service';
+export * from './generated/mig/data/v1/permission';
+export * from './generated/mig/data/v1/permission_service';
