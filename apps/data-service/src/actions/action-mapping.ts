@@ -1,4 +1,4 @@
-import type { Action as ActionMessage, ActionCounters as CountersMessage, InvestigatorSummary } from '@mig-data/contract';
+import type { Action as ActionMessage, InvestigatorSummary } from '@mig-data/contract';
 import type { ActionRow } from '@mig-data/database';
 import type { Action, ActionCounters } from '@mig-data/domain';
 
@@ -35,11 +35,7 @@ export function actionToMessage(row: ActionRow, counters?: ActionCounters, inves
     lastupdatetime: row.lastupdatetime ?? undefined,
     status: row.status ?? '',
     syntaxversion: row.syntaxversion ?? 0,
-    counters: counters ? countersToMessage(counters) : undefined,
+    counters: counters ? { ...counters } : undefined,
     investigators,
   };
-}
-
-function countersToMessage(counters: ActionCounters): CountersMessage {
-  return { ...counters };
 }
