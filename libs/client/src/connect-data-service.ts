@@ -6,6 +6,10 @@ import {
   AgentServiceService,
   CommandServiceClient,
   CommandServiceService,
+  InvestigatorServiceClient,
+  InvestigatorServiceService,
+  PermissionServiceClient,
+  PermissionServiceService,
 } from '@mig-data/contract';
 import { promiseClient, type PromiseClient } from './promise-client';
 
@@ -13,6 +17,8 @@ export interface DataServiceClients {
   agents: PromiseClient<AgentServiceClient>;
   actions: PromiseClient<ActionServiceClient>;
   commands: PromiseClient<CommandServiceClient>;
+  investigators: PromiseClient<InvestigatorServiceClient>;
+  permissions: PromiseClient<PermissionServiceClient>;
   /** Closes the channel shared by all the clients. */
   close(): void;
 }
@@ -37,11 +43,15 @@ export function connectDataService(address: string, options: ConnectOptions = {}
   const shared = { ...channelOptions, channelOverride: agentClient.getChannel() };
   const actionClient = new ActionServiceClient(address, insecure, shared);
   const commandClient = new CommandServiceClient(address, insecure, shared);
+  const investigatorClient = new InvestigatorServiceClient(address, insecure, shared);
+  const permissionClient = new PermissionServiceClient(address, insecure, shared);
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
     agents: promiseClient(agentClient, AgentServiceService, timeoutMs),
     actions: promiseClient(actionClient, ActionServiceService, timeoutMs),
     commands: promiseClient(commandClient, CommandServiceService, timeoutMs),
+    investigators: promiseClient(investigatorClient, InvestigatorServiceService, timeoutMs),
+    permissions: promiseClient(permissionClient, PermissionServiceService, timeoutMs),
     close: () => agentClient.close(),
   };
 }
