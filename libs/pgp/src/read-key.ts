@@ -46,6 +46,22 @@ export async function readInvestigatorPublicKey(armored: string, now: Date = new
   return { fingerprint, armoredPublicKey: publicKey.armor(), userIds: publicKey.getUserIDs(), key: publicKey };
 }
 
+/** A parsed public key, as verifying takes it. */
+export type VerificationKey = PublicKey;
+
+/**
+ * Reads a stored public key to verify signatures with. No validity check here: verifying checks
+ * that the key was valid when it signed.
+ */
+export async function readVerificationKey(armored: string): Promise<PublicKey> {
+  return (await readKey({ armoredKey: armored })).toPublic();
+}
+
+/** Whether the key or one of its subkeys has this key id (16 hex digits, any case). */
+export function hasKeyId(key: Key, keyId: string): boolean {
+  return key.getKeys().some((candidate) => candidate.getKeyID().toHex().toUpperCase() === keyId.toUpperCase());
+}
+
 /** Reads an armored private key for signing, decrypting it when a passphrase is given. */
 export async function readSigningKey(armored: string, passphrase?: string, field = 'privatekey'): Promise<PrivateKey> {
   let key: PrivateKey;
