@@ -17,3 +17,6 @@ export * from './repositories/postgres-errors';
 export * from './repositories/agent.repository';
 export * from './repositories/action.repository';
 export * from './repositories/command.repository';
+export * from './repositories/investigator.repository';
+export * from './repositories/signature.repository';
+export * from './repositories/permission.repository';
