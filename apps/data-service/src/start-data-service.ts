@@ -6,6 +6,11 @@ import { actionService } from './actions/action-service';
 import { agentService } from './agents/agent-service';
 import { HeartbeatCoalescer } from './agents/heartbeat-coalescer';
 import { commandService } from './commands/command-service';
+import { InvestigatorServiceService, PermissionServiceService } from '@mig-data/contract';
+import { InvestigatorRepository, PermissionRepository, SignatureRepository } from '@mig-data/database';
+import { ActionSignatures } from './actions/action-signatures';
+import { investigatorService } from './investigators/investigator-service';
+import { permissionService } from './permissions/permission-service';
 import { maskUrl, type ServiceConfig } from './config/service-config';
 import { unaryHandlers } from './grpc/unary';
 import type { Logger } from './logging/logger';
@@ -56,6 +61,8 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const agents = new AgentRepository(dataSource);
   const actions = new ActionRepository(dataSource);
   const commands = new CommandRepository(dataSource);
+  const investigators = new InvestigatorRepository(dataSource);
+  const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
   const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
 
   const server = new Server({
@@ -63,8 +70,10 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
   server.addService(AgentServiceService, unaryHandlers('mig.data.v1.AgentService', agentService(agents, coalescer, clock), logger));
-  server.addService(ActionServiceService, unaryHandlers('mig.data.v1.ActionService', actionService(dataSource, actions, clock), logger));
+  server.addService(ActionServiceService, unaryHandlers('mig.data.v1.ActionService', actionService(dataSource, actions, clock, signatures), logger));
   server.addService(CommandServiceService, unaryHandlers('mig.data.v1.CommandService', commandService(commands, actions, agents, clock), logger));
+  server.addService(InvestigatorServiceService, unaryHandlers('mig.data.v1.InvestigatorService', investigatorService(investigators, actions, signatures, clock), logger));
+  server.addService(PermissionServiceService, unaryHandlers('mig.data.v1.PermissionService', permissionService(new PermissionRepository(dataSource), actions), logger));
 
   let port: number;
   try {

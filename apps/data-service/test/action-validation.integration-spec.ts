@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { action, grpcCode } from './support/fixtures';
+import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 
 describe('CreateAction refuses what MIG refuses, naming the field, and stores nothing', () => {
@@ -34,11 +35,11 @@ describe('CreateAction refuses what MIG refuses, naming the field, and stores no
 
   it('keeps an id the action already has, and refuses a second action with it as ALREADY_EXISTS', async () => {
     const id = 2 ** 53 - 1;
-    const { action: stored } = await t.clients.actions.createAction({ action: action({ id }) });
+    const { action: stored } = await t.clients.actions.createAction({ action: await signedAction(t, { id }) });
     expect(stored!.id).toBe(id);
     const { rows } = await t.sql.query(`SELECT id::text FROM actions WHERE id = $1`, [String(id)]);
     expect(rows[0].id).toBe('9007199254740991');
     expect((await t.clients.actions.getAction({ id })).action!.id).toBe(id);
-    expect((await grpcCode(t.clients.actions.createAction({ action: action({ id }) }))).code).toBe(status.ALREADY_EXISTS);
+    expect((await grpcCode(t.clients.actions.createAction({ action: await signedAction(t, { id }) }))).code).toBe(status.ALREADY_EXISTS);
   });
 });

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
-import { action, grpcCode, heartbeat } from './support/fixtures';
+import { grpcCode, heartbeat } from './support/fixtures';
+import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 
 describe('ActionService and CommandService over gRPC', () => {
@@ -13,7 +14,7 @@ describe('ActionService and CommandService over gRPC', () => {
   afterAll(() => t.stop());
 
   it('creates an action, fans it out to commands, finishes some, and counts them right', async () => {
-    const created = await t.clients.actions.createAction({ action: action() });
+    const created = await t.clients.actions.createAction({ action: await signedAction(t) });
     const actionId = created.action!.id;
     expect(actionId).toBeGreaterThan(0);
     expect(created.action).toMatchObject({ status: 'pending', syntaxversion: 2, counters: { sent: 0, done: 0 } });
@@ -49,7 +50,7 @@ describe('ActionService and CommandService over gRPC', () => {
   });
 
   it('never overwrites a success, and only the owning live agent may finish a command', async () => {
-    const actionId = (await t.clients.actions.createAction({ action: action() })).action!.id;
+    const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
     const [ref] = (await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0]], starttime: undefined })).commands;
     const returned = { id: ref.id, results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: 'linux.flow0.example.net.abcdef', agentPid: 4242 };
 
@@ -69,7 +70,7 @@ describe('ActionService and CommandService over gRPC', () => {
   });
 
   it('lists an action page by page and moves its status, refusing unknown ones', async () => {
-    const actionId = (await t.clients.actions.createAction({ action: action({ name: 'status walk' }) })).action!.id;
+    const actionId = (await t.clients.actions.createAction({ action: await signedAction(t, { name: 'status walk' }) })).action!.id;
     expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' })).action!.status).toBe('inflight');
     expect((await grpcCode(t.clients.actions.updateActionStatus({ id: actionId, status: 'exploded' }))).code).toBe(status.INVALID_ARGUMENT);
     expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'cancelled' })).action!.status).toBe('cancelled');
@@ -84,7 +85,7 @@ describe('ActionService and CommandService over gRPC', () => {
   });
 
   it('answers NOT_FOUND for unknown actions, commands and agents of a fan-out, and stores nothing', async () => {
-    const actionId = (await t.clients.actions.createAction({ action: action() })).action!.id;
+    const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
     const unknownAgent = await grpcCode(t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0], 2 ** 53 - 1], starttime: undefined }));
     expect(unknownAgent.code).toBe(status.NOT_FOUND);
     expect(unknownAgent.details).toContain(String(2 ** 53 - 1));
@@ -105,8 +106,8 @@ describe('ClaimPendingActions', () => {
   afterAll(() => t.stop());
 
   it('hands each runnable pending action to exactly one of several concurrent claimers', async () => {
-    const runnable = await Promise.all(Array.from({ length: 30 }, (_, i) => t.clients.actions.createAction({ action: action({ name: `claim ${i}` }) })));
-    const future = await t.clients.actions.createAction({ action: action({ name: 'later', validfrom: new Date(Date.now() + 600_000) }) });
+    const runnable = await Promise.all(Array.from({ length: 30 }, async (_, i) => t.clients.actions.createAction({ action: await signedAction(t, { name: `claim ${i}` }) })));
+    const future = await t.clients.actions.createAction({ action: await signedAction(t, { name: 'later', validfrom: new Date(Date.now() + 600_000) }) });
 
     const claims = await Promise.all(Array.from({ length: 6 }, () => t.clients.actions.claimPendingActions({ limit: 7 })));
     const claimedIds = claims.flatMap((claim) => claim.actions.map((a) => a.id));

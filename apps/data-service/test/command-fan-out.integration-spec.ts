@@ -1,4 +1,5 @@
-import { action, heartbeat } from './support/fixtures';
+import { heartbeat } from './support/fixtures';
+import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 
 const FLEET = 100_000;
@@ -18,7 +19,7 @@ describe('creating the commands of one action for 100,000 agents', () => {
   afterAll(() => t.stop());
 
   it('creates them in one call, and the same call repeated creates none and returns the same ids', async () => {
-    const actionId = (await t.clients.actions.createAction({ action: action() })).action!.id;
+    const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
 
     const first = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
     expect(first.createdCount).toBe(FLEET);

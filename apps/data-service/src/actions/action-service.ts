@@ -12,16 +12,19 @@ import {
 } from '@mig-data/domain';
 import type { DataSource } from 'typeorm';
 import type { UnaryMethods } from '../grpc/unary';
+import { investigatorSummary } from '../investigators/investigator-mapping';
 import { actionFromMessage, actionToMessage } from './action-mapping';
+import type { ActionSignatures } from './action-signatures';
 
 /** Statuses an action may be created in: anything a scheduler can still run. */
 const INITIAL_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
 
 /** The ActionService RPCs (proto/mig/data/v1/action_service.proto). */
-export function actionService(dataSource: DataSource, actions: ActionRepository, clock: () => Date): UnaryMethods<ActionServiceServer> {
+export function actionService(dataSource: DataSource, actions: ActionRepository, clock: () => Date, signatures: ActionSignatures): UnaryMethods<ActionServiceServer> {
   const withCounters = async (rows: ActionRow[]): Promise<ActionMessage[]> => {
-    const counters = await actions.counters(rows.map((row) => row.id));
-    return rows.map((row) => actionToMessage(row, counters.get(row.id)));
+    const ids = rows.map((row) => row.id);
+    const [counters, signers] = await Promise.all([actions.counters(ids), signatures.signersOf(ids)]);
+    return rows.map((row) => actionToMessage(row, counters.get(row.id), (signers.get(row.id) ?? []).map(investigatorSummary)));
   };
 
   return {
@@ -34,7 +37,13 @@ export function actionService(dataSource: DataSource, actions: ActionRepository,
       if (!isOneOf(INITIAL_STATUSES, status)) {
         throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not "${status}"`);
       }
-      const row = await dataSource.transaction((manager) => actions.insert(domainAction, status, now, manager));
+      // Signatures are checked before the id is: a caller may not learn which actions exist.
+      const verified = await signatures.verify(domainAction);
+      const row = await dataSource.transaction(async (manager) => {
+        const inserted = await actions.insert(domainAction, status, now, manager);
+        await signatures.store(inserted.id, verified, manager);
+        return inserted;
+      });
       const [message] = await withCounters([row]);
       return { action: message };
     },

@@ -16,7 +16,10 @@ export function heartbeat(host: string, overrides: Partial<Heartbeat> = {}): Hea
   };
 }
 
-/** A valid, signed-looking action (signatures are not verified by the action store itself). */
+/**
+ * An action that passes MIG's validation rules, with a fake signature: CreateAction refuses it once
+ * validation passes. To store one, sign it for real with `signedAction` (support/signing.ts).
+ */
 export function action(overrides: Partial<Action> = {}): Action {
   const now = Date.now();
   return {

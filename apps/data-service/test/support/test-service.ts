@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import { createTestDatabase, type TestDatabase } from '@mig-data/test-database';
 import { readServiceConfig } from '../../src/config/service-config';
-import { silentLogger } from '../../src/logging/logger';
+import { silentLogger, type Logger } from '../../src/logging/logger';
 import { startDataService, type RunningDataService } from '../../src/start-data-service';
 
 export interface TestService {
@@ -15,10 +15,10 @@ export interface TestService {
 }
 
 /** A real data service on a fresh database, listening on a free loopback port, with real gRPC clients. */
-export async function startTestService(clock?: () => Date): Promise<TestService> {
+export async function startTestService(clock?: () => Date, logger: Logger = silentLogger): Promise<TestService> {
   const database = await createTestDatabase();
   const config = readServiceConfig({ DATABASE_URL: database.url, MIG_DATA_LISTEN: '127.0.0.1:0', MIG_DATA_DB_POOL_SIZE: '5' });
-  const service = await startDataService(config, silentLogger, clock);
+  const service = await startDataService(config, logger, clock);
   const clients = connectDataService(service.address);
   const sql = new Pool({ connectionString: database.url, max: 2 });
   return {

@@ -1,0 +1,102 @@
+import { status } from '@grpc/grpc-js';
+import { generateKey, revokeKey } from 'openpgp';
+import { grpcCode } from './support/fixtures';
+import { registerTestInvestigator } from './support/signing';
+import { startTestService, type TestService } from './support/test-service';
+import { generateKeyPair } from '@mig-data/pgp';
+
+describe('InvestigatorService over gRPC', () => {
+  let t: TestService;
+  beforeAll(async () => {
+    t = await startTestService();
+  });
+  afterAll(() => t.stop());
+
+  const investigatorCount = async () => (await t.sql.query(`SELECT count(*)::int AS n FROM investigators`)).rows[0].n as number;
+
+  it.each([['RSA 2048', 'rsa2048' as const], ['Ed25519', 'ed25519' as const]])(
+    'registers an investigator from a %s public key, the fingerprint read from the key (seed §2.1 in one call)',
+    async (_name, algorithm) => {
+      const keys = await generateKeyPair(`Bob Kelso ${algorithm}`, 'bob@example.net', algorithm);
+      const { investigator } = await t.clients.investigators.createInvestigator({ name: `Bob Kelso ${algorithm}`, publickey: keys.armoredPublicKey });
+      expect(investigator).toMatchObject({ name: `Bob Kelso ${algorithm}`, pgpfingerprint: keys.fingerprint, status: 'active' });
+      expect(investigator!.pgpfingerprint).toMatch(/^[0-9A-F]{40}$/);
+      expect(investigator!.publickey).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+
+      const { rows } = await t.sql.query(`SELECT pgpfingerprint, status, privatekey IS NULL AS noprivatekey, convert_from(publickey, 'UTF8') AS publickey FROM investigators WHERE id = $1`, [investigator!.id]);
+      expect(rows[0]).toMatchObject({ pgpfingerprint: keys.fingerprint, status: 'active', noprivatekey: true });
+      expect(rows[0].publickey).toBe(investigator!.publickey);
+
+      expect((await t.clients.investigators.getInvestigator({ id: investigator!.id })).investigator).toEqual(investigator);
+      const byFingerprint = await t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: keys.fingerprint.toLowerCase() });
+      expect(byFingerprint.investigator).toEqual(investigator);
+    },
+  );
+
+  it('refuses a second investigator with the same key as ALREADY_EXISTS, naming the holder', async () => {
+    const first = await registerTestInvestigator(t, 'First Holder');
+    const before = await investigatorCount();
+    const refused = await grpcCode(t.clients.investigators.createInvestigator({ name: 'Second Holder', publickey: first.armoredPublicKey }));
+    expect(refused.code).toBe(status.ALREADY_EXISTS);
+    expect(refused.details).toContain(first.pgpfingerprint);
+    expect(refused.details).toContain('First Holder');
+    expect(await investigatorCount()).toBe(before);
+  });
+
+  it('refuses a key that does not parse, is private, revoked or expired, saying which, and stores nothing', async () => {
+    const pair = await generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Revoked' }], format: 'object' });
+    const revoked = await revokeKey({ key: pair.privateKey, format: 'armored' });
+    const expired = await generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Expired' }], keyExpirationTime: 60, date: new Date(Date.now() - 3_600_000) });
+    const cases: Array<[string, string, string]> = [
+      ['not a key', 'hello', 'publickey: is not an armored OpenPGP key'],
+      ['a private key', pair.privateKey.armor(), 'publickey: is a private key'],
+      ['a revoked key', revoked.publicKey, 'is revoked'],
+      ['an expired key', expired.publicKey, 'expired on'],
+      ['no key', '  ', 'publickey: is required'],
+    ];
+    const before = await investigatorCount();
+    for (const [, publickey, reason] of cases) {
+      const refused = await grpcCode(t.clients.investigators.createInvestigator({ name: 'Refused', publickey }));
+      expect(refused).toEqual({ code: status.INVALID_ARGUMENT, details: expect.stringContaining(reason) });
+      expect(refused.details).not.toContain('PRIVATE KEY');
+    }
+    expect((await grpcCode(t.clients.investigators.createInvestigator({ name: '', publickey: pair.publicKey.armor() }))).details).toContain('name: must not be empty');
+    expect(await investigatorCount()).toBe(before);
+  });
+
+  it('sets status active or disabled only, and lists by status', async () => {
+    const investigator = await registerTestInvestigator(t, 'Status Walker');
+    const disabled = await t.clients.investigators.updateInvestigatorStatus({ id: investigator.id, status: 'disabled' });
+    expect(disabled.investigator).toMatchObject({ id: investigator.id, status: 'disabled' });
+    expect(disabled.investigator!.lastmodified!.getTime()).toBeGreaterThanOrEqual(disabled.investigator!.createdat!.getTime());
+
+    const listedDisabled = await t.clients.investigators.listInvestigators({ status: 'disabled', pageSize: 0, pageToken: '' });
+    expect(listedDisabled.investigators.map((i) => i.id)).toContain(investigator.id);
+    const listedActive = await t.clients.investigators.listInvestigators({ status: 'active', pageSize: 0, pageToken: '' });
+    expect(listedActive.investigators.map((i) => i.id)).not.toContain(investigator.id);
+    expect(listedActive.investigators.every((i) => i.status === 'active')).toBe(true);
+
+    expect((await grpcCode(t.clients.investigators.updateInvestigatorStatus({ id: investigator.id, status: 'deleted' }))).code).toBe(status.INVALID_ARGUMENT);
+    expect((await grpcCode(t.clients.investigators.updateInvestigatorStatus({ id: 999_999, status: 'active' }))).code).toBe(status.NOT_FOUND);
+    expect((await t.clients.investigators.updateInvestigatorStatus({ id: investigator.id, status: 'active' })).investigator!.status).toBe('active');
+  });
+
+  it('pages the list and answers NOT_FOUND / INVALID_ARGUMENT plainly', async () => {
+    await registerTestInvestigator(t, 'Pager One');
+    await registerTestInvestigator(t, 'Pager Two');
+    const first = await t.clients.investigators.listInvestigators({ pageSize: 1, pageToken: '' });
+    const second = await t.clients.investigators.listInvestigators({ pageSize: 1, pageToken: first.nextPageToken });
+    expect(first.investigators).toHaveLength(1);
+    expect(second.investigators[0].id).toBeGreaterThan(first.investigators[0].id);
+    expect((await grpcCode(t.clients.investigators.getInvestigator({ id: 987_654 }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcCode(t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: 'A'.repeat(40) }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcCode(t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: 'xyz' }))).details).toContain('pgpfingerprint: must be 40 hex characters');
+    expect((await grpcCode(t.clients.investigators.listActionInvestigators({ actionId: 123_456 }))).code).toBe(status.NOT_FOUND);
+  });
+
+  it("keeps working with the seed's hand-written INSERT (§2.1), and finds that investigator by fingerprint in any case", async () => {
+    await t.sql.query(`INSERT INTO investigators (name, pgpfingerprint) VALUES ('Bob Kelso', 'e608aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')`);
+    const { investigator } = await t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: 'E608AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(investigator).toMatchObject({ name: 'Bob Kelso', status: 'active', publickey: '' });
+  });
+});
