@@ -9,3 +9,4 @@ export * from './heartbeat';
 export * from './go-json-fields';
 export * from './paging';
 export * from './text-fields';
+export * from './target-expression';
