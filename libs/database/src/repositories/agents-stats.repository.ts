@@ -1,0 +1,102 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Page } from '@mig-data/domain';
+import { AgentsStatsEntity, type AgentsStatsRow } from '../entities/agents-stats.entity';
+
+/** One line of online_agents_by_version / idle_agents_by_version, as MIG stored it. */
+export interface AgentVersionCount {
+  version: string;
+  count: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Fleet statistics, with MIG's definitions (spec/operations.md "Fleet statistics"), computed in
+ * one statement so that every figure describes the same instant. Online and idle agents are few
+ * next to the history of offline ones: `live` reads them through the status index once and every
+ * per-endpoint figure comes from its grouping; only new and disappeared endpoints look at
+ * history, each within its time window.
+ */
+const COMPUTE_STATS = `
+  WITH live AS (
+    SELECT queueloc, version, status FROM agents WHERE status IN ('online', 'idle')
+  ), per_queue AS (
+    SELECT queueloc, count(*) FILTER (WHERE status = 'online') AS online, count(*) AS live FROM live GROUP BY queueloc
+  ), online_by_version AS (
+    SELECT version, count(*) AS count FROM live WHERE status = 'online' GROUP BY version
+  ), idle_by_version AS (
+    SELECT live.version, count(*) AS count FROM live JOIN per_queue USING (queueloc)
+    WHERE live.status = 'idle' AND per_queue.online = 0 GROUP BY live.version
+  )
+  SELECT
+    (SELECT coalesce(sum(count), 0) FROM online_by_version) AS online_agents,
+    (SELECT coalesce(json_agg(json_build_object('version', version, 'count', count) ORDER BY version), '[]') FROM online_by_version) AS online_agents_by_version,
+    (SELECT count(*) FROM per_queue WHERE online > 0) AS online_endpoints,
+    (SELECT coalesce(sum(count), 0) FROM idle_by_version) AS idle_agents,
+    (SELECT coalesce(json_agg(json_build_object('version', version, 'count', count) ORDER BY version), '[]') FROM idle_by_version) AS idle_agents_by_version,
+    (SELECT count(*) FROM per_queue WHERE online = 0) AS idle_endpoints,
+    (SELECT count(DISTINCT started.queueloc) FROM agents started
+      WHERE started.starttime > $2
+        AND NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = started.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2)) AS new_endpoints,
+    (SELECT count(*) FROM per_queue WHERE online > 1) AS multi_agents_endpoints,
+    (SELECT count(DISTINCT gone.queueloc) FROM agents gone
+      WHERE gone.status = 'offline' AND gone.heartbeattime > $3
+        AND NOT EXISTS (SELECT 1 FROM per_queue WHERE per_queue.queueloc = gone.queueloc)) AS disappeared_endpoints,
+    (SELECT count(*) FROM per_queue WHERE live > 1) AS flapping_endpoints,
+    $1::timestamptz AS timestamp`;
+
+/** The agents_stats table: snapshots of the fleet's health. */
+export class AgentsStatsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Computes the statistics as of `now` (new endpoints: started in the last 24 h, unseen in the 7 days before). */
+  async compute(now: Date, manager: EntityManager = this.dataSource.manager): Promise<AgentsStatsRow> {
+    const [raw] = await manager.query(COMPUTE_STATS, [now, new Date(now.getTime() - 24 * HOUR_MS), new Date(now.getTime() - 7 * 24 * HOUR_MS)]);
+    return {
+      timestamp: raw.timestamp,
+      online_agents: Number(raw.online_agents),
+      online_agents_by_version: countsFrom(raw.online_agents_by_version),
+      online_endpoints: Number(raw.online_endpoints),
+      idle_agents: Number(raw.idle_agents),
+      idle_agents_by_version: countsFrom(raw.idle_agents_by_version),
+      idle_endpoints: Number(raw.idle_endpoints),
+      new_endpoints: Number(raw.new_endpoints),
+      multi_agents_endpoints: Number(raw.multi_agents_endpoints),
+      disappeared_endpoints: Number(raw.disappeared_endpoints),
+      flapping_endpoints: Number(raw.flapping_endpoints),
+    };
+  }
+
+  /** Computes the statistics as of `now` and stores them as a snapshot. */
+  async computeAndStore(now: Date, manager: EntityManager = this.dataSource.manager): Promise<AgentsStatsRow> {
+    const stats = await this.compute(now, manager);
+    await manager.query(
+      `INSERT INTO agents_stats (timestamp, online_agents, online_agents_by_version, online_endpoints, idle_agents,
+         idle_agents_by_version, idle_endpoints, new_endpoints, multi_agents_endpoints, disappeared_endpoints, flapping_endpoints)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        stats.timestamp,
+        stats.online_agents,
+        JSON.stringify(stats.online_agents_by_version),
+        stats.online_endpoints,
+        stats.idle_agents,
+        JSON.stringify(stats.idle_agents_by_version),
+        stats.idle_endpoints,
+        stats.new_endpoints,
+        stats.multi_agents_endpoints,
+        stats.disappeared_endpoints,
+        stats.flapping_endpoints,
+      ],
+    );
+    return stats;
+  }
+
+  /** The latest snapshots, newest first. */
+  async latest(page: Page): Promise<AgentsStatsRow[]> {
+    return this.dataSource.getRepository(AgentsStatsEntity).find({ order: { timestamp: 'DESC' }, skip: page.offset, take: page.limit });
+  }
+}
+
+function countsFrom(value: unknown): AgentVersionCount[] {
+  return (Array.isArray(value) ? value : []).map((entry: { version: string; count: number | string }) => ({ version: entry.version, count: Number(entry.count) }));
+}

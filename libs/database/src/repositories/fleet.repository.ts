@@ -1,0 +1,115 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, type Page } from '@mig-data/domain';
+import type { AgentRow } from '../entities/agent.entity';
+import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
+import { affectedRows, returnedRows } from './structured-query';
+
+export interface AgentQueue {
+  queueloc: string;
+  name: string;
+}
+
+export interface DoubleAgent {
+  count: number;
+  queueloc: string;
+}
+
+/**
+ * The fleet's health as MIG's scheduler and operators asked for it: who is active, who went
+ * quiet, which endpoints run several agents, and the status changes that follow. Times are given
+ * by the caller (the service's clock), so every answer is about one well-defined "now".
+ */
+export class FleetRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Distinct (queueloc, name) with a heartbeat in [since, now], by queueloc then name. */
+  async activeSince(since: Date, now: Date, page: Page): Promise<AgentQueue[]> {
+    return this.dataSource.query(
+      `SELECT DISTINCT queueloc, name FROM agents
+       WHERE heartbeattime >= $1 AND heartbeattime <= $2
+       ORDER BY queueloc, name LIMIT $3 OFFSET $4`,
+      [since, now, page.limit, page.offset],
+    );
+  }
+
+  /**
+   * Seed §2.2: names seen since `seenSince` but not since `silentSince`, by name. "Seen in the
+   * window and not seen lately" is "latest heartbeat in the window before `silentSince`", which
+   * PostgreSQL answers with one pass and one grouping instead of the seed's two DISTINCT
+   * subqueries and a NOT IN. (Same answer for any two windows: when silentSince <= seenSince no
+   * latest heartbeat can fall between them.)
+   */
+  async offlineNames(seenSince: Date, silentSince: Date, page: Page): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.dataSource.query(
+      `SELECT name FROM agents
+       WHERE heartbeattime >= $1
+       GROUP BY name HAVING max(heartbeattime) < $2
+       ORDER BY name LIMIT $3 OFFSET $4`,
+      [seenSince, silentSince, page.limit, page.offset],
+    );
+    return rows.map((row) => row.name);
+  }
+
+  /** Seed §2.3: queues with more than one agent heartbeating since `since`, largest count first, then by queueloc. */
+  async doubleAgents(since: Date, page: Page): Promise<DoubleAgent[]> {
+    const rows: Array<{ count: string; queueloc: string }> = await this.dataSource.query(
+      `SELECT count(*) AS count, queueloc FROM agents
+       WHERE heartbeattime >= $1
+       GROUP BY queueloc HAVING count(*) > 1
+       ORDER BY count(*) DESC, queueloc LIMIT $2 OFFSET $3`,
+      [since, page.limit, page.offset],
+    );
+    return rows.map((row) => ({ count: Number(row.count), queueloc: row.queueloc }));
+  }
+
+  /** The scheduler's variant: queues with more than one agent outside `checkin` mode heartbeating after `since`. */
+  async multiAgentQueues(since: Date): Promise<string[]> {
+    const rows: Array<{ queueloc: string }> = await this.dataSource.query(
+      `SELECT queueloc FROM agents
+       WHERE heartbeattime > $1 AND mode <> 'checkin'
+       GROUP BY queueloc HAVING count(*) > 1
+       ORDER BY queueloc`,
+      [since],
+    );
+    return rows.map((row) => row.queueloc);
+  }
+
+  /** The agents of one queue, not offline, heartbeating after `since`, newest first. */
+  async activeByQueue(queueloc: string, since: Date): Promise<AgentRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT ${AGENT_COLUMNS} FROM agents
+       WHERE agents.queueloc = $1 AND agents.heartbeattime > $2 AND agents.status <> 'offline'
+       ORDER BY agents.heartbeattime DESC, agents.id DESC`,
+      [queueloc, since],
+    );
+    return rows.map(agentRowFrom);
+  }
+
+  /** Online agents silent since before `heartbeatBefore` become idle; returns how many. */
+  async markIdle(heartbeatBefore: Date, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return affectedRows(manager, `UPDATE agents SET status = 'idle' WHERE status = 'online' AND heartbeattime < $1`, [heartbeatBefore]);
+  }
+
+  /** Idle agents silent since before `heartbeatBefore` become offline; returns how many. */
+  async markOffline(heartbeatBefore: Date, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return affectedRows(manager, `UPDATE agents SET status = 'offline' WHERE status = 'idle' AND heartbeattime < $1`, [heartbeatBefore]);
+  }
+
+  async markUpgraded(id: number): Promise<AgentRow> {
+    return this.updateOne(id, `status = 'upgraded'`, []);
+  }
+
+  async markDestroyed(id: number, destructiontime: Date): Promise<AgentRow> {
+    return this.updateOne(id, `status = 'destroyed', destructiontime = $2`, [destructiontime]);
+  }
+
+  private async updateOne(id: number, assignments: string, parameters: unknown[]): Promise<AgentRow> {
+    const [row] = await returnedRows<Record<string, unknown>>(
+      this.dataSource.manager,
+      `UPDATE agents SET ${assignments} WHERE agents.id = $1 RETURNING ${AGENT_COLUMNS}`,
+      [id, ...parameters],
+    );
+    if (!row) throw new NotFoundError('agent', id);
+    return agentRowFrom(row);
+  }
+}

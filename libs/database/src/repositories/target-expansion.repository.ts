@@ -1,0 +1,116 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { checkTargetExpression, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '@mig-data/domain';
+import type { AgentRow } from '../entities/agent.entity';
+import { QUERY_CANCELED, sqlState } from './postgres-errors';
+
+/** The role targets run as (migration 1764288000001-mig-roles): SELECT only, never investigators. */
+export const TARGET_ROLE = 'migreadonly';
+
+/**
+ * SQLSTATE classes that mean "PostgreSQL refused this target" rather than "the server is broken":
+ * data exceptions (22), cardinality (21), invalid transaction state such as a write in a read-only
+ * transaction (25), SQL routine/external routine refusals (2F, 38, 39), syntax and access rule
+ * violations including permission denied (42), unsupported features (0A), object state (55).
+ */
+const TARGET_FAULT_CLASSES = new Set(['21', '22', '25', '2F', '38', '39', '3F', '42', '0A', '55']);
+
+/**
+ * Target expansion: the online or idle agents matching an investigator's target, one per queueloc
+ * (its most recent heartbeat), ordered by queueloc. A target is SQL from outside, so it meets
+ * several walls, each enough on its own for what it guards:
+ * 1. checkTargetExpression refuses anything but a single expression before PostgreSQL sees it;
+ * 2. it runs inside `AND ( … )` of one statement sent over the extended protocol, which carries
+ *    exactly one statement;
+ * 3. the transaction is READ ONLY: no write, no sequence, no row lock;
+ * 4. `SET LOCAL ROLE migreadonly`: no investigators, no private keys, no superuser powers; the
+ *    role-guard migration takes set_config away from it, so the target cannot switch back;
+ * 5. `SET LOCAL statement_timeout`: no target holds a connection past the limit;
+ * 6. the transaction is always rolled back, and session-level advisory locks a target might have
+ *    taken are dropped before the connection returns to the pool.
+ */
+export class TargetExpansionRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /**
+   * `withEnvironment` adds environment and tags, which dominate the response on a large fleet.
+   * Times come back as epoch milliseconds (all a JavaScript Date holds), which node-postgres reads
+   * several times faster than timestamp text: on 70,000 agents that is a tenth of the call.
+   */
+  async expand(target: string, options: { withEnvironment?: boolean } = {}): Promise<AgentRow[]> {
+    checkTargetExpression(target);
+    const rows = await this.runAsReadOnly(
+      `SELECT DISTINCT ON (agents.queueloc) agents.id, agents.name, agents.queueloc, agents.mode, agents.version, agents.pid, agents.status,
+              extract(epoch FROM agents.starttime)::float8 * 1000 AS starttime,
+              extract(epoch FROM agents.destructiontime)::float8 * 1000 AS destructiontime,
+              extract(epoch FROM agents.heartbeattime)::float8 * 1000 AS heartbeattime
+              ${options.withEnvironment ? ', agents.environment, agents.tags' : ''}
+       FROM agents
+       WHERE agents.status = ANY($1::text[]) AND (${target})
+       ORDER BY agents.queueloc ASC, agents.heartbeattime DESC, agents.id DESC`,
+      [['online', 'idle']],
+    );
+    return rows.map((raw) => ({
+      id: Number(raw.id),
+      name: raw.name as string,
+      queueloc: raw.queueloc as string,
+      mode: raw.mode as string,
+      version: raw.version as string,
+      pid: raw.pid as number,
+      status: raw.status as string,
+      starttime: new Date(raw.starttime as number),
+      destructiontime: raw.destructiontime === null ? null : new Date(raw.destructiontime as number),
+      heartbeattime: new Date(raw.heartbeattime as number),
+      environment: (raw.environment as AgentRow['environment']) ?? null,
+      tags: raw.tags ?? null,
+    }));
+  }
+
+  /** Runs one query as the read-only role, in a read-only transaction, under the time limit; refusals become domain errors. */
+  private async runAsReadOnly(sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let cleanupFailed = false;
+    try {
+      await runner.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await runner.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
+      await runner.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
+      await runner.query('SET LOCAL standard_conforming_strings = on');
+      // Large fleets sort tens of thousands of agents by queueloc: in memory, not on disk.
+      await runner.query(`SET LOCAL work_mem = '64MB'`);
+      try {
+        await runner.query(`SET LOCAL ROLE ${TARGET_ROLE}`);
+      } catch (error) {
+        throw new FailedPreconditionError(
+          `targets are evaluated as the PostgreSQL role ${TARGET_ROLE}, which this database lacks or the service's user may not switch to (${(error as Error).message}); run the migrations as a user that may create roles`,
+        );
+      }
+      try {
+        return await runner.query(sql, parameters);
+      } catch (error) {
+        const state = sqlState(error) ?? '';
+        if (state === QUERY_CANCELED) throw new DeadlineExceededError(`target: evaluation ran past the ${this.timeoutMs} ms limit and was cancelled`);
+        if (TARGET_FAULT_CLASSES.has(state.slice(0, 2))) throw new InvalidArgumentError('target', `PostgreSQL refused it: ${(error as Error).message}`);
+        throw error;
+      }
+    } finally {
+      try {
+        await runner.query('ROLLBACK');
+        await runner.query('SELECT pg_advisory_unlock_all()');
+      } catch {
+        cleanupFailed = true;
+      }
+      // A connection whose clean-up failed may still hold the target's state: it is closed, not pooled.
+      await releaseRunner(runner, cleanupFailed);
+    }
+  }
+}
+
+/** TypeORM's PostgreSQL runner can hand its connection back with an error, which makes node-postgres close it. */
+async function releaseRunner(runner: QueryRunner, destroy: boolean): Promise<void> {
+  const postgresRunner = runner as QueryRunner & { releasePostgresConnection?(error?: Error): Promise<void> };
+  if (destroy && postgresRunner.releasePostgresConnection) await postgresRunner.releasePostgresConnection(new Error('target clean-up failed'));
+  else await runner.release();
+}
