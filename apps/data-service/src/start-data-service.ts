@@ -1,6 +1,7 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { ActionServiceService, AgentServiceService, CommandServiceService } from '@mig-data/contract';
+import { ActionServiceService, AgentServiceService, CommandServiceService, FleetServiceService, SearchServiceService } from '@mig-data/contract';
 import { ActionRepository, AgentRepository, CommandRepository, openMigratedDataSource, startEmbeddedPostgres, type EmbeddedPostgres } from '@mig-data/database';
+import { AgentsStatsRepository, FleetRepository, JobRunRepository, SearchRepository, TargetExpansionRepository } from '@mig-data/database';
 import type { DataSource } from 'typeorm';
 import { actionService } from './actions/action-service';
 import { agentService } from './agents/agent-service';
@@ -11,6 +12,9 @@ import { InvestigatorRepository, PermissionRepository, SignatureRepository } fro
 import { ActionSignatures } from './actions/action-signatures';
 import { investigatorService } from './investigators/investigator-service';
 import { permissionService } from './permissions/permission-service';
+import { fleetService } from './fleet/fleet-service';
+import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
+import { searchService } from './search/search-service';
 import { maskUrl, type ServiceConfig } from './config/service-config';
 import { unaryHandlers } from './grpc/unary';
 import type { Logger } from './logging/logger';
@@ -74,6 +78,11 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   server.addService(CommandServiceService, unaryHandlers('mig.data.v1.CommandService', commandService(commands, actions, agents, clock), logger));
   server.addService(InvestigatorServiceService, unaryHandlers('mig.data.v1.InvestigatorService', investigatorService(investigators, actions, signatures, clock), logger));
   server.addService(PermissionServiceService, unaryHandlers('mig.data.v1.PermissionService', permissionService(new PermissionRepository(dataSource), actions), logger));
+  const fleet = new FleetRepository(dataSource);
+  const agentsStats = new AgentsStatsRepository(dataSource);
+  const targets = new TargetExpansionRepository(dataSource, config.targetTimeoutMs);
+  server.addService(FleetServiceService, unaryHandlers('mig.data.v1.FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock), logger));
+  server.addService(SearchServiceService, unaryHandlers('mig.data.v1.SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }), logger));
 
   let port: number;
   try {
@@ -88,6 +97,8 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
   const address = `${host}:${port}`;
   logger.info('serving', { address });
+  const jobRuns = new JobRunRepository(dataSource);
+  const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock);
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
@@ -99,6 +110,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
         resolve();
       });
     });
+    await jobs.stop();
     await dataSource.destroy();
     await embedded?.stop();
     logger.info('stopped');

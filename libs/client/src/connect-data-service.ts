@@ -6,6 +6,10 @@ import {
   AgentServiceService,
   CommandServiceClient,
   CommandServiceService,
+  FleetServiceClient,
+  FleetServiceService,
+  SearchServiceClient,
+  SearchServiceService,
   InvestigatorServiceClient,
   InvestigatorServiceService,
   PermissionServiceClient,
@@ -19,6 +23,8 @@ export interface DataServiceClients {
   commands: PromiseClient<CommandServiceClient>;
   investigators: PromiseClient<InvestigatorServiceClient>;
   permissions: PromiseClient<PermissionServiceClient>;
+  fleet: PromiseClient<FleetServiceClient>;
+  search: PromiseClient<SearchServiceClient>;
   /** Closes the channel shared by all the clients. */
   close(): void;
 }
@@ -45,6 +51,8 @@ export function connectDataService(address: string, options: ConnectOptions = {}
   const commandClient = new CommandServiceClient(address, insecure, shared);
   const investigatorClient = new InvestigatorServiceClient(address, insecure, shared);
   const permissionClient = new PermissionServiceClient(address, insecure, shared);
+  const fleetClient = new FleetServiceClient(address, insecure, shared);
+  const searchClient = new SearchServiceClient(address, insecure, shared);
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
     agents: promiseClient(agentClient, AgentServiceService, timeoutMs),
@@ -52,6 +60,8 @@ export function connectDataService(address: string, options: ConnectOptions = {}
     commands: promiseClient(commandClient, CommandServiceService, timeoutMs),
     investigators: promiseClient(investigatorClient, InvestigatorServiceService, timeoutMs),
     permissions: promiseClient(permissionClient, PermissionServiceService, timeoutMs),
+    fleet: promiseClient(fleetClient, FleetServiceService, timeoutMs),
+    search: promiseClient(searchClient, SearchServiceService, timeoutMs),
     close: () => agentClient.close(),
   };
 }

@@ -16,6 +16,16 @@ export interface ServiceConfig {
   /** Largest gRPC message accepted or sent, in bytes (100,000 command refs need a few MB). */
   maxMessageBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Longest a target expansion may run before it is cancelled. */
+  targetTimeoutMs: number;
+  /** How often agents heartbeat; an online agent silent for 5 × this becomes idle. */
+  agentHeartbeatFrequencyMs: number;
+  /** An idle agent silent for this long becomes offline. */
+  agentTimeoutMs: number;
+  /** Period of the jobs marking agents idle and offline (0: never). */
+  agentStatusJobIntervalMs: number;
+  /** Period of the fleet statistics snapshot (0: never). */
+  agentsStatsJobIntervalMs: number;
 }
 
 export const CONFIG_VARIABLES = {
@@ -26,6 +36,11 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_DB_POOL_SIZE: 'database connections (default 10)',
   MIG_DATA_MAX_MESSAGE_BYTES: 'largest gRPC message in bytes (default 67108864)',
   MIG_DATA_LOG_LEVEL: 'debug, info, warn or error (default info)',
+  MIG_DATA_TARGET_TIMEOUT_MS: 'time limit of one target expansion in ms (default 5000)',
+  MIG_DATA_AGENT_HEARTBEAT_FREQ_MS: "agents' heartbeat period in ms; silent 5 x this, online agents become idle (default 60000)",
+  MIG_DATA_AGENT_TIMEOUT_MS: 'silent this long in ms, idle agents become offline (default 1200000)',
+  MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: 'period in ms of marking agents idle/offline, once across replicas; 0 disables (default 60000)',
+  MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: 'period in ms of the fleet statistics snapshot, once across replicas; 0 disables (default 300000)',
 } as const;
 
 export class ConfigError extends Error {
@@ -67,6 +82,11 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     databasePoolSize: integer('MIG_DATA_DB_POOL_SIZE', 10, 1, 500),
     maxMessageBytes: integer('MIG_DATA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024 * 1024),
     logLevel: logLevel as ServiceConfig['logLevel'],
+    targetTimeoutMs: integer('MIG_DATA_TARGET_TIMEOUT_MS', 5000, 10, 600_000),
+    agentHeartbeatFrequencyMs: integer('MIG_DATA_AGENT_HEARTBEAT_FREQ_MS', 60_000, 1000, 86_400_000),
+    agentTimeoutMs: integer('MIG_DATA_AGENT_TIMEOUT_MS', 1_200_000, 1000, 30 * 86_400_000),
+    agentStatusJobIntervalMs: integer('MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS', 60_000, 0, 86_400_000),
+    agentsStatsJobIntervalMs: integer('MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS', 300_000, 0, 86_400_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
