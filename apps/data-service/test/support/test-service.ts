@@ -14,10 +14,20 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-/** A real data service on a fresh database, listening on a free loopback port, with real gRPC clients. */
-export async function startTestService(clock?: () => Date, logger: Logger = silentLogger): Promise<TestService> {
+/**
+ * A real data service on a fresh database, listening on a free loopback port, with real gRPC clients.
+ * The periodic fleet jobs are off (they would mark test agents idle mid-test) unless `env` sets them.
+ */
+export async function startTestService(clock?: () => Date, logger: Logger = silentLogger, env: Record<string, string> = {}): Promise<TestService> {
   const database = await createTestDatabase();
-  const config = readServiceConfig({ DATABASE_URL: database.url, MIG_DATA_LISTEN: '127.0.0.1:0', MIG_DATA_DB_POOL_SIZE: '5' });
+  const config = readServiceConfig({
+    DATABASE_URL: database.url,
+    MIG_DATA_LISTEN: '127.0.0.1:0',
+    MIG_DATA_DB_POOL_SIZE: '5',
+    MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0',
+    MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0',
+    ...env,
+  });
   const service = await startDataService(config, logger, clock);
   const clients = connectDataService(service.address);
   const sql = new Pool({ connectionString: database.url, max: 2 });
