@@ -1,0 +1,110 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { connectDataService, type DataServiceClients } from '@mig-data/client';
+import type { Action } from '@mig-data/contract';
+import { parseActionFile } from '@mig-data/domain';
+import { generateKeyPair, type GeneratedKeyPair } from '@mig-data/pgp';
+import { runOperator } from '../src/main';
+import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
+
+const CORPUS_DIR = join(__dirname, '../../../../shared/corpus/mig-actions');
+
+/** A signed action file as CreateAction takes it. */
+function actionMessage(path: string): Action {
+  const file = parseActionFile(readFileSync(path, 'utf8'));
+  return {
+    id: 0,
+    name: file.name,
+    target: file.target,
+    description: { author: '', email: '', url: '', revision: 0, ...file.description },
+    threat: { ref: '', level: '', family: '', type: '', ...file.threat },
+    validfrom: file.validfrom,
+    expireafter: file.expireafter,
+    operations: file.operations,
+    pgpsignatures: file.pgpsignatures,
+    starttime: undefined,
+    finishtime: undefined,
+    lastupdatetime: undefined,
+    status: '',
+    syntaxversion: file.syntaxversion,
+    counters: undefined,
+    investigators: [],
+  };
+}
+
+describe('mig-operator investigators and sign, against the running data service', () => {
+  let service: SpawnedDataService;
+  let clients: DataServiceClients;
+  let dir: string;
+  let bob: GeneratedKeyPair;
+  const files = { publicKey: '', privateKey: '' };
+
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runOperator(['--address', service.address, ...argv], (text) => out.push(text), (text) => err.push(text), {});
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  beforeAll(async () => {
+    service = await spawnDataService();
+    clients = connectDataService(service.address);
+    dir = mkdtempSync(join(tmpdir(), 'mig-operator-'));
+    bob = await generateKeyPair('Bob Kelso', 'bob.kelso@example.net', 'ed25519');
+    files.publicKey = join(dir, 'bob.pub.asc');
+    files.privateKey = join(dir, 'bob.sec.asc');
+    writeFileSync(files.publicKey, bob.armoredPublicKey);
+    writeFileSync(files.privateKey, bob.armoredPrivateKey, { mode: 0o600 });
+  });
+  afterAll(async () => {
+    clients.close();
+    rmSync(dir, { recursive: true, force: true });
+    await service.stop();
+  });
+
+  it('adds an investigator from a public key file (seed §2.1), lists it, refuses the same key twice', async () => {
+    const added = await run('investigator-add', 'Bob Kelso', files.publicKey);
+    expect(added).toMatchObject({ code: 0, err: '' });
+    expect(added.out).toContain(bob.fingerprint);
+    expect(added.out).toContain('Bob Kelso');
+
+    const again = await run('investigator-add', 'Robert Kelso', files.publicKey);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('investigator-add: ALREADY_EXISTS');
+
+    const listed = await run('--json', 'investigators', '--status', 'active');
+    const investigators = JSON.parse(listed.out) as Array<{ name: string; pgpfingerprint: string; status: string }>;
+    expect(investigators).toEqual([expect.objectContaining({ name: 'Bob Kelso', pgpfingerprint: bob.fingerprint, status: 'active' })]);
+    expect((await run('investigators')).out).toMatch(/^id +\| name +\| pgpfingerprint/);
+  });
+
+  it('signs a corpus action file offline in MIG format; the service accepts it, and refuses it once Bob is disabled', async () => {
+    const actionFile = join(dir, 'example_v2.json');
+    copyFileSync(join(CORPUS_DIR, 'example_v2.json'), actionFile);
+    const signed = await run('sign', actionFile, '--key', files.privateKey, '--expireafter', '2h');
+    expect(signed).toMatchObject({ code: 0, err: '' });
+    expect(signed.out).toContain('1 signature(s)');
+    const file = JSON.parse(readFileSync(actionFile, 'utf8'));
+    expect(file.pgpsignatures).toHaveLength(1);
+    expect(file.pgpsignatures[0]).toMatch(/^[A-Za-z0-9+/]+={0,2}=[A-Za-z0-9+/]{4}$/);
+    expect(new Date(file.expireafter).getTime() - new Date(file.validfrom).getTime()).toBe(2 * 3600 * 1000);
+
+    const { action } = await clients.actions.createAction({ action: actionMessage(actionFile) });
+    expect(action!.investigators).toEqual([expect.objectContaining({ name: 'Bob Kelso', pgpfingerprint: bob.fingerprint })]);
+
+    const [{ id }] = JSON.parse((await run('--json', 'investigators')).out);
+    expect((await run('investigator-status', String(id), 'disabled')).out).toContain('disabled');
+    const refused = await clients.actions.createAction({ action: actionMessage(actionFile) }).catch((error) => error);
+    expect(refused.code).toBe(status.PERMISSION_DENIED);
+    expect(refused.details).toContain('is disabled');
+  });
+
+  it('refuses bad usage with exit code 2 and the usage line', async () => {
+    expect(await run('investigator-status', '1', 'deleted')).toMatchObject({ code: 2, err: expect.stringContaining('usage: mig-operator investigator-status') });
+    expect(await run('investigator-add', 'only a name')).toMatchObject({ code: 2 });
+    expect(await run('sign', join(dir, 'missing.json'), '--key', files.privateKey)).toMatchObject({ code: 2, err: expect.stringContaining('cannot read') });
+    expect(await run('sign', join(CORPUS_DIR, 'upgrade.json'))).toMatchObject({ code: 2, err: expect.stringContaining('--key PRIVATE_KEY_FILE is required') });
+  });
+});

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@mig-data/test-database';
+
+export interface SpawnedDataService {
+  /** host:port the service listens on. */
+  address: string;
+  database: TestDatabase;
+  stop(): Promise<void>;
+}
+
+const MAIN = join(__dirname, '../../../data-service/dist/main.js');
+
+/**
+ * The built data service (`nx run data-service:build`) as a child process on a fresh test
+ * database, as an operator would run it: mig-operator is tested against the real thing.
+ */
+export async function spawnDataService(): Promise<SpawnedDataService> {
+  const database = await createTestDatabase();
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, DATABASE_URL: database.url, MIG_DATA_LISTEN: '127.0.0.1:0' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  try {
+    const address = await new Promise<string>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        const listening = /mig-data service listening on (\S+)/.exec(stderr);
+        if (listening) resolve(listening[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`the data service exited (${code}) before listening:\n${stderr}`)));
+    });
+    return {
+      address,
+      database,
+      stop: async () => {
+        if (child.exitCode === null) {
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          await exited;
+        }
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    await database.drop();
+    throw error;
+  }
+}
