@@ -24,7 +24,7 @@ export interface SearchFilter {
   threatFamily?: string;
   investigatorId?: number;
   investigatorName?: string;
-  /** Commands only: successful commands whose results do (true) or do not (false) say they found something. */
+  /** Commands only: successful commands of which some operation found something (true), or none did (false). */
   foundAnything?: boolean;
   limit: number;
   offset: number;
@@ -139,12 +139,12 @@ export class SearchRepository {
     agentClauses(c, f, 'agents');
     c.exists('signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id', (inner) => investigatorClauses(inner, f, 'investigators'));
     if (f.foundAnything !== undefined) {
-      // Results are an array with one entry per operation; anything else found nothing.
+      // Results are an array with one entry per operation (anything else found nothing); a command
+      // found something when any of its operations did.
       c.add(
-        `commands.status = 'success' AND EXISTS (
+        `commands.status = 'success' AND ${f.foundAnything ? '' : 'NOT'} EXISTS (
            SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(commands.results) = 'array' THEN commands.results ELSE '[]'::json END) AS result
-           WHERE result->>'foundanything' = ?)`,
-        String(f.foundAnything),
+           WHERE result->>'foundanything' = 'true')`,
       );
     }
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
