@@ -15,11 +15,12 @@ const MAIN = join(__dirname, '../../../data-service/dist/main.js');
 /**
  * The built data service (`nx run data-service:build`) as a child process on a fresh test
  * database, as an operator would run it: mig-operator is tested against the real thing.
+ * `env` adds settings (CONFIG_VARIABLES of apps/data-service/src/config/service-config.ts).
  */
-export async function spawnDataService(): Promise<SpawnedDataService> {
+export async function spawnDataService(env: Record<string, string> = {}): Promise<SpawnedDataService> {
   const database = await createTestDatabase();
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATABASE_URL: database.url, MIG_DATA_LISTEN: '127.0.0.1:0' },
+    env: { ...process.env, DATABASE_URL: database.url, MIG_DATA_LISTEN: '127.0.0.1:0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
