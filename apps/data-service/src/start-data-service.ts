@@ -29,7 +29,7 @@ export interface RunningDataService {
 }
 
 /** The database, embedded or given, migrated and connected. */
-async function openDatabase(config: ServiceConfig, logger: Logger): Promise<{ dataSource: DataSource; databaseUrl: string; embedded?: EmbeddedPostgres }> {
+export async function openDatabase(config: ServiceConfig, logger: Logger): Promise<{ dataSource: DataSource; databaseUrl: string; embedded?: EmbeddedPostgres }> {
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
