@@ -1,0 +1,47 @@
+import { loadFleet } from '@mig-data/database';
+import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from './support/seed-sql';
+import { startTestService, type TestService } from './support/test-service';
+
+describe('loadFleet: a generated fleet the seed queries and the service agree on', () => {
+  let t: TestService;
+  let progress: Array<{ endpoints: number; agents: number }>;
+  beforeAll(async () => {
+    t = await startTestService();
+    progress = [];
+    const loaded = await loadFleet(t.service.dataSource, { endpoints: 1000, agents: 10_500, days: 30, batchEndpoints: 400, onProgress: (p) => progress.push(p) });
+    expect(loaded).toMatchObject({ endpoints: 1000, agents: 10_500 });
+  });
+  afterAll(() => t.stop());
+
+  it('writes the shape it documents: endpoints, agents, history, operating systems, statuses', async () => {
+    expect(progress).toEqual([
+      { endpoints: 400, agents: 4400 },
+      { endpoints: 800, agents: 8500 },
+      { endpoints: 1000, agents: 10_500 },
+    ]);
+    const { rows } = await t.sql.query(`
+      SELECT count(*)::int AS agents, count(DISTINCT queueloc)::int AS endpoints,
+             count(DISTINCT queueloc) FILTER (WHERE queueloc LIKE 'linux.%')::int AS linux,
+             count(*) FILTER (WHERE status = 'online')::int AS online,
+             count(*) FILTER (WHERE heartbeattime < starttime)::int AS backwards,
+             (min(heartbeattime) > now() - interval '31 days') AS within_history
+      FROM agents`);
+    expect(rows[0]).toEqual({ agents: 10_500, endpoints: 1000, linux: 700, online: 1000 - 20 + 10, backwards: 0, within_history: true });
+  });
+
+  it('answers offline and double agents as the seed queries do: 2% silent endpoints, 1% running two agents', async () => {
+    const { names } = await t.clients.fleet.listOfflineAgents({ pageSize: 0, pageToken: '' });
+    expect(names).toEqual((await t.sql.query(SEED_OFFLINE_AGENTS)).rows.map((row) => row.name));
+    expect(names).toHaveLength(20);
+    const { doubleAgents } = await t.clients.fleet.listDoubleAgents({ pageSize: 0, pageToken: '' });
+    const seed = (await t.sql.query(SEED_DOUBLE_AGENTS)).rows.map((row) => ({ count: Number(row.count), queueloc: row.queueloc as string }));
+    expect(doubleAgents).toEqual(seed.sort((a, b) => (a.queueloc < b.queueloc ? -1 : 1)));
+    expect(doubleAgents).toHaveLength(10);
+  });
+
+  it('continues numbering when loaded again', async () => {
+    await loadFleet(t.service.dataSource, { endpoints: 10, agentsPerEndpoint: 2 });
+    const { rows } = await t.sql.query(`SELECT count(DISTINCT name)::int AS endpoints, max(substring(name FROM 'host([0-9]+)')::int) AS last FROM agents`);
+    expect(rows[0]).toEqual({ endpoints: 1010, last: 1010 });
+  });
+});
