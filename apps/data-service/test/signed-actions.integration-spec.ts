@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import type { Action } from '@mig-data/contract';
 import { parseActionFile } from '@mig-data/domain';
-import { generateKeyPair, migSignatureFromBytes } from '@mig-data/pgp';
+import { generateKeyPair, migSignatureFromBytes, readActionSignature } from '@mig-data/pgp';
+import { generateKey } from 'openpgp';
 import { action, grpcCode } from './support/fixtures';
 import { registerTestInvestigator, signWith, signedAction, type TestInvestigator } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
@@ -55,6 +56,17 @@ describe('CreateAction verifies signatures against active investigators', () => 
     expect(listed!.investigators).toEqual(expected);
     const signers = await t.clients.investigators.listActionInvestigators({ actionId: stored!.id });
     expect(signers.investigators.map((i) => i.pgpfingerprint)).toEqual(expected.map((i) => i.pgpfingerprint));
+  });
+
+  it('accepts a signature made by a signing subkey (its key id is not the end of the fingerprint)', async () => {
+    const keys = await generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Dana Subkey' }], subkeys: [{ sign: true }], format: 'object' });
+    const subkeyId = keys.privateKey.subkeys[0].getKeyID().toHex().toUpperCase();
+    const { investigator } = await t.clients.investigators.createInvestigator({ name: 'Dana Subkey', publickey: keys.publicKey.armor() });
+    expect(investigator!.pgpfingerprint.endsWith(subkeyId)).toBe(false);
+    const dana = { id: investigator!.id, name: 'Dana Subkey', pgpfingerprint: investigator!.pgpfingerprint, armoredPublicKey: keys.publicKey.armor(), armoredPrivateKey: keys.privateKey.armor() };
+    const signed = await signedAction(t, { name: 'by a subkey' }, [dana]);
+    expect((await readActionSignature(signed.pgpsignatures[0])).signingKeyIds).toEqual([subkeyId]);
+    expect((await t.clients.actions.createAction({ action: signed })).action!.investigators.map((i) => i.id)).toEqual([dana.id]);
   });
 
   describe('refuses, naming the reason, and stores nothing', () => {

@@ -84,6 +84,15 @@ describe('signActionFile', () => {
   });
 });
 
+describe('passphrase-protected private keys', () => {
+  it('sign once unlocked, and say so when the passphrase is missing or wrong', async () => {
+    const keys = await generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'Locked' }], passphrase: 'correct horse', format: 'armored' });
+    await verifies(ACTION, await signAction(ACTION, keys.privateKey, 'correct horse'), keys.publicKey);
+    await expect(signAction(ACTION, keys.privateKey)).rejects.toThrow('is protected by a passphrase; give it');
+    await expect(signAction(ACTION, keys.privateKey, 'wrong')).rejects.toThrow('cannot unlock key');
+  });
+});
+
 describe('generateSchedulerKeyPair', () => {
   it('makes an RSA key pair whose signatures verify with its public key', async () => {
     const pair = await generateSchedulerKeyPair('migscheduler', 'scheduler@mig.example.net');
