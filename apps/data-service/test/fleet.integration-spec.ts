@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import type { Heartbeat } from '@mig-data/contract';
+import type { Duration, Heartbeat } from '@mig-data/contract';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS, withWindows } from './support/seed-sql';
 import { startTestService, type TestService } from './support/test-service';
@@ -65,11 +65,11 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
   });
   afterAll(() => t.stop());
 
-  async function allOfflineNames(request: { seenWithin?: { seconds: number; nanos: number }; silentFor?: { seconds: number; nanos: number } }): Promise<string[]> {
+  async function allOfflineNames(request: { seenWithin?: Duration; silentFor?: Duration }): Promise<string[]> {
     const names: string[] = [];
     let pageToken = '';
     do {
-      const page = await t.clients.fleet.listOfflineAgents({ ...request, pageSize: 37, pageToken });
+      const page = await t.clients.fleet.listOfflineAgents({ seenWithin: request.seenWithin, silentFor: request.silentFor, pageSize: 37, pageToken });
       names.push(...page.names);
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -142,7 +142,7 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
   });
 
   it('refuses a zero or negative window, naming it', async () => {
-    const refused = await grpcCode(t.clients.fleet.listOfflineAgents({ silentFor: { seconds: -60, nanos: 0 }, pageSize: 0, pageToken: '' }));
+    const refused = await grpcCode(t.clients.fleet.listOfflineAgents({ seenWithin: undefined, silentFor: { seconds: -60, nanos: 0 }, pageSize: 0, pageToken: '' }));
     expect(refused).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('silent_for') });
   });
 

@@ -30,10 +30,10 @@ describe('loadFleet: a generated fleet the seed queries and the service agree on
   });
 
   it('answers offline and double agents as the seed queries do: 2% silent endpoints, 1% running two agents', async () => {
-    const { names } = await t.clients.fleet.listOfflineAgents({ pageSize: 0, pageToken: '' });
+    const { names } = await t.clients.fleet.listOfflineAgents({ seenWithin: undefined, silentFor: undefined, pageSize: 0, pageToken: '' });
     expect(names).toEqual((await t.sql.query(SEED_OFFLINE_AGENTS)).rows.map((row) => row.name));
     expect(names).toHaveLength(20);
-    const { doubleAgents } = await t.clients.fleet.listDoubleAgents({ pageSize: 0, pageToken: '' });
+    const { doubleAgents } = await t.clients.fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' });
     const seed = (await t.sql.query(SEED_DOUBLE_AGENTS)).rows.map((row) => ({ count: Number(row.count), queueloc: row.queueloc as string }));
     expect(doubleAgents).toEqual(seed.sort((a, b) => (a.queueloc < b.queueloc ? -1 : 1)));
     expect(doubleAgents).toHaveLength(10);
