@@ -99,6 +99,8 @@ function investigatorClauses(c: Conditions, f: SearchFilter, table: string): voi
 }
 
 const ACTION_COLUMNS = 'id, name, target, description, threat, operations, validfrom, expireafter, starttime, finishtime, lastupdatetime, status, syntaxversion, pgpsignatures';
+/** FROM … WHERE of the investigators who signed the action in scope (for EXISTS). */
+const SIGNERS_OF_ACTION = 'signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id';
 const INVESTIGATOR_SUMMARY_COLUMNS = 'investigators.id, investigators.name, investigators.pgpfingerprint, investigators.status';
 
 /**
@@ -116,7 +118,7 @@ export class SearchRepository {
     c.add('actions.expireafter <= ?', f.before);
     c.add('actions.status ILIKE ?', f.status);
     actionClauses(c, f, 'actions');
-    c.exists('signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id', (inner) => investigatorClauses(inner, f, 'investigators'));
+    c.exists(SIGNERS_OF_ACTION, (inner) => investigatorClauses(inner, f, 'investigators'));
     c.exists('commands JOIN agents ON agents.id = commands.agentid WHERE commands.actionid = actions.id', (inner) => {
       inner.add('commands.id = ?', f.commandId);
       agentClauses(inner, f, 'agents');
@@ -137,7 +139,7 @@ export class SearchRepository {
     c.add('commands.status ILIKE ?', f.status);
     actionClauses(c, f, 'actions');
     agentClauses(c, f, 'agents');
-    c.exists('signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id', (inner) => investigatorClauses(inner, f, 'investigators'));
+    c.exists(SIGNERS_OF_ACTION, (inner) => investigatorClauses(inner, f, 'investigators'));
     if (f.foundAnything !== undefined) {
       // Results are an array with one entry per operation (anything else found nothing); a command
       // found something when any of its operations did.
@@ -173,7 +175,7 @@ export class SearchRepository {
     c.exists('commands JOIN actions ON actions.id = commands.actionid WHERE commands.agentid = agents.id', (inner) => {
       inner.add('commands.id = ?', f.commandId);
       actionClauses(inner, f, 'actions');
-      inner.exists('signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id', (deeper) =>
+      inner.exists(SIGNERS_OF_ACTION, (deeper) =>
         investigatorClauses(deeper, f, 'investigators'),
       );
     });
