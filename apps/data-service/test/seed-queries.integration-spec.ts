@@ -1,21 +1,8 @@
 import { heartbeat } from './support/fixtures';
+import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from './support/seed-sql';
 import { startTestService, type TestService } from './support/test-service';
 
-// The operator queries of MIG's data page (../shared/seed/mig-data.txt §2.2 and §2.3), verbatim;
-// §2.2's first line, lost in the flattened copy, restored from ../shared/seed/NOTE.md.
-const SEED_OFFLINE_AGENTS = `SELECT DISTINCT(name) FROM agents
-WHERE name IN (
-        SELECT DISTINCT(name) FROM agents
-        WHERE heartbeattime >= NOW() - interval '30 days'
-) AND name NOT IN (
-        SELECT DISTINCT(name) FROM agents
-        WHERE heartbeattime >= NOW() - interval '5 minutes'
-) ORDER BY name;`;
-
-const SEED_DOUBLE_AGENTS = `SELECT COUNT(queueloc), queueloc FROM agents
-WHERE heartbeattime >= NOW() - INTERVAL '10 minutes'
-GROUP BY queueloc HAVING COUNT(queueloc) > 1
-ORDER BY count(queueloc) DESC;`;
+// The operator queries of MIG's data page (§2.2 and §2.3), verbatim: see support/seed-sql.ts.
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
