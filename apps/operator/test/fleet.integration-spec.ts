@@ -1,6 +1,6 @@
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import type { Heartbeat } from '@mig-data/contract';
-import { runOperator } from '../src/main';
+import { operatorAt } from './support/run-operator';
 import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
@@ -23,12 +23,7 @@ describe('mig-operator fleet commands, against the running data service', () => 
   let service: SpawnedDataService;
   let clients: DataServiceClients;
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runOperator(['--address', service.address, ...argv], (text) => out.push(text), (text) => err.push(text), {});
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = operatorAt(() => service.address);
 
   beforeAll(async () => {
     // The periodic jobs stay off: the figures below must not change under the test's feet.

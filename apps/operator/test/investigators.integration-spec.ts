@@ -6,7 +6,7 @@ import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import type { Action } from '@mig-data/contract';
 import { parseActionFile } from '@mig-data/domain';
 import { generateKeyPair, type GeneratedKeyPair } from '@mig-data/pgp';
-import { runOperator } from '../src/main';
+import { operatorAt } from './support/run-operator';
 import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
 
 const CORPUS_DIR = join(__dirname, '../../../../shared/corpus/mig-actions');
@@ -41,12 +41,7 @@ describe('mig-operator investigators and sign, against the running data service'
   let bob: GeneratedKeyPair;
   const files = { publicKey: '', privateKey: '' };
 
-  async function run(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runOperator(['--address', service.address, ...argv], (text) => out.push(text), (text) => err.push(text), {});
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = operatorAt(() => service.address);
 
   beforeAll(async () => {
     service = await spawnDataService();
