@@ -1,0 +1,48 @@
+import type { DataServiceClients } from '@mig-data/client';
+import type { Action } from '@mig-data/contract';
+import { generateKeyPair, signAction } from '@mig-data/pgp';
+
+/**
+ * Stores actions the way a real investigator does: an investigator registered through
+ * CreateInvestigator with its public key, each action signed with the private key (MIG's
+ * canonical string) and stored through CreateAction, which verifies the signature.
+ */
+export class BenchInvestigator {
+  private armoredPrivateKey?: Promise<string>;
+
+  constructor(private readonly clients: DataServiceClients) {}
+
+  async createAction(name: string): Promise<number> {
+    const privateKey = await (this.armoredPrivateKey ??= this.register());
+    // Signatures cover whole seconds.
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const unsigned: Action = {
+      id: 0,
+      name,
+      target: "queueloc LIKE 'linux.%'",
+      description: { author: 'mig-data bench', email: 'bench@example.net', url: '', revision: 1 },
+      threat: { ref: '', level: 'info', family: 'benchmark', type: 'system' },
+      validfrom: new Date(now - 60_000),
+      expireafter: new Date(now + 24 * 3_600_000),
+      operations: [{ module: 'file', parameters: { searches: { s1: { names: ['fusermount'], paths: ['/usr'] } } } }],
+      pgpsignatures: [],
+      starttime: undefined,
+      finishtime: undefined,
+      lastupdatetime: undefined,
+      status: 'preparing',
+      syntaxversion: 2,
+      counters: undefined,
+      investigators: [],
+    };
+    const signature = await signAction({ ...unsigned, validfrom: unsigned.validfrom!, expireafter: unsigned.expireafter! }, privateKey);
+    const { action } = await this.clients.actions.createAction({ action: { ...unsigned, pgpsignatures: [signature] } });
+    return action!.id;
+  }
+
+  private async register(): Promise<string> {
+    // Ed25519: as valid for the service as RSA, and generated in milliseconds.
+    const keys = await generateKeyPair('mig-data bench', 'bench@example.net', 'ed25519');
+    await this.clients.investigators.createInvestigator({ name: 'mig-data bench', publickey: keys.armoredPublicKey });
+    return keys.armoredPrivateKey;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Pool } from 'pg';
+import type { AgentEnvironment, Heartbeat } from '@mig-data/contract';
+
+export interface LiveAgent {
+  id: number;
+  name: string;
+  queueloc: string;
+  mode: string;
+  version: string;
+  pid: number;
+  starttime: Date;
+  environment: AgentEnvironment;
+  tags: unknown;
+}
+
+/** `count` distinct online or idle agents of the fleet: heartbeats for them update rows, as most heartbeats do. */
+export async function selectLiveAgents(pool: Pool, count: number): Promise<LiveAgent[]> {
+  const { rows } = await pool.query(
+    `SELECT id, name, queueloc, mode, version, pid, starttime, environment, tags FROM agents
+     WHERE status IN ('online', 'idle') ORDER BY id LIMIT $1`,
+    [count],
+  );
+  if (rows.length < count) throw new Error(`the fleet has ${rows.length} online or idle agents, the scenario needs ${count}: load more agents`);
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+/** The heartbeat `agent` sends at `time`, as the contract carries it. */
+export function heartbeatOf(agent: LiveAgent, time: Date): Heartbeat {
+  return {
+    name: agent.name,
+    queueloc: agent.queueloc,
+    mode: agent.mode,
+    version: agent.version,
+    pid: agent.pid,
+    starttime: agent.starttime,
+    heartbeatts: time,
+    environment: agent.environment,
+    tags: agent.tags,
+  };
+}
+
+/** How many agents carry exactly this heartbeat time: the rows a heartbeat run really wrote. */
+export async function countHeartbeatsAt(pool: Pool, time: Date): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>('SELECT count(*) AS count FROM agents WHERE heartbeattime = $1', [time]);
+  return Number(rows[0].count);
+}
+
+let lastHeartbeatTime = 0;
+
+/** A heartbeat time no earlier run used, so each run's writes can be counted apart. */
+export function freshHeartbeatTime(): Date {
+  lastHeartbeatTime = Math.max(Date.now(), lastHeartbeatTime + 1);
+  return new Date(lastHeartbeatTime);
+}

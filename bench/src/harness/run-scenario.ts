@@ -1,0 +1,90 @@
+import type { RatioResult, ScenarioResult, SideResult } from '../report/bench-results';
+import { summarize } from '../stats/summary';
+import { isMeasured, type Sample, type Scenario, type Side } from './scenario';
+import type { ChildServer } from './service-process';
+
+/**
+ * Runs one scenario: the service and each baseline alternately, `repetitions` times, the order
+ * reversed every other round (ABBA) so neither side always runs on a warmer cache or a quieter
+ * neighbour. Ratios are taken per round, between runs that sat next to each other in time.
+ * A run that throws, or a side that did other work than the service, fails the scenario.
+ */
+export async function runScenario(id: string, scenario: Scenario, repetitions: number, service: ChildServer, log: (line: string) => void): Promise<ScenarioResult> {
+  const result: ScenarioResult = {
+    id,
+    title: scenario.title,
+    size: scenario.size,
+    unit: scenario.unit,
+    status: 'measured',
+    baselines: [],
+    targets: scenario.targets,
+    ratios: [],
+    notes: [],
+    problems: [],
+  };
+  try {
+    await scenario.prepare?.();
+    const serviceSide = isMeasured(scenario.service) ? scenario.service : undefined;
+    if (!isMeasured(scenario.service)) result.serviceNotMeasured = scenario.service.notMeasured;
+    const sides: Side[] = [...(serviceSide ? [serviceSide] : []), ...scenario.baselines];
+    const samples = new Map<Side, Sample[]>(sides.map((side) => [side, []]));
+
+    if (scenario.warmup) for (const side of sides) await side.run(-1);
+    await service.resetPeakRss();
+    for (let round = 0; round < repetitions; round++) {
+      for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
+        const sample = await side.run(round);
+        log(`  ${id} run ${round + 1}/${repetitions} ${side.id}: ${formatValue(sample.value)} ${scenario.unit} (${sample.work.toLocaleString('en-US')} done)`);
+        samples.get(side)!.push(sample);
+      }
+    }
+    if (serviceSide) result.servicePeakRssBytes = await service.peakRssBytes();
+
+    const sideResult = (side: Side): SideResult => {
+      const runs = samples.get(side)!;
+      return { id: side.id, label: side.label, samples: runs.map((s) => s.value), work: runs.map((s) => s.work), summary: summarize(runs.map((s) => s.value)) };
+    };
+    result.service = serviceSide && sideResult(serviceSide);
+    result.baselines = scenario.baselines.map(sideResult);
+    result.problems.push(...sanityProblems(result));
+    if (result.service) {
+      for (const target of scenario.targets) {
+        const baseline = result.baselines.find((side) => side.id === target.baseline)!;
+        const ratios = result.service.samples.map((value, round) => value / baseline.samples[round]);
+        const summary = summarize(ratios);
+        const met = target.op === '>=' ? summary.median >= target.value : summary.median <= target.value;
+        result.ratios.push({ baseline: target.baseline, samples: ratios, summary, target: { op: target.op, value: target.value }, met } satisfies RatioResult);
+      }
+    }
+  } catch (error) {
+    result.problems.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await scenario.cleanup?.().catch((error: unknown) => result.problems.push(`cleanup: ${String(error)}`));
+    result.notes.push(...(scenario.notes ?? []));
+  }
+  if (result.problems.length > 0) result.status = 'failed';
+  return result;
+}
+
+/** Every sample a positive finite number, and every side doing exactly the service's work (or the first baseline's). */
+function sanityProblems(result: ScenarioResult): string[] {
+  const problems: string[] = [];
+  const sides = [...(result.service ? [result.service] : []), ...result.baselines];
+  const reference = sides[0];
+  for (const side of sides) {
+    side.samples.forEach((value, round) => {
+      if (!Number.isFinite(value) || value <= 0) problems.push(`${side.id} run ${round + 1}: ${value} ${result.unit} is not a sane measurement`);
+      if (side.work[round] <= 0) problems.push(`${side.id} run ${round + 1}: did no work`);
+      if (side.work[round] !== reference.work[round]) {
+        problems.push(`${side.id} run ${round + 1} did ${side.work[round]} where ${reference.id} did ${reference.work[round]}: not the same work`);
+      }
+    });
+  }
+  return problems;
+}
+
+export function formatValue(value: number): string {
+  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  if (value >= 10) return value.toFixed(1);
+  return value.toPrecision(3);
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { cpus, platform, totalmem } from 'node:os';
+import { Pool } from 'pg';
+import { connectDataService } from '@mig-data/client';
+import { readBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options';
+import { seedCommands } from './data/command-seeder';
+import { loadBenchFleet } from './data/bench-fleet';
+import { connectEcho } from './echo/echo-client';
+import { openBenchDatabase } from './harness/bench-database';
+import { runScenario } from './harness/run-scenario';
+import { spawnServer } from './harness/service-process';
+import { BENCH_SCRATCH_DIR, DATA_SERVICE_MAIN, ECHO_SERVER_MAIN } from './harness/workspace-paths';
+import type { BenchResults, ScenarioResult } from './report/bench-results';
+import { writeResults } from './report/write-results';
+import { BENCH_SCENARIOS } from './scenarios/bench-scenarios';
+
+// The data service's own default; the raw baselines get the same number of connections.
+const POOL_SIZE = 10;
+// ExpandTarget is not paged: at MIG's production size its answer passes the 64 MiB default.
+const MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = readBenchOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    log(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const unknown = options.only.filter((id) => !BENCH_SCENARIOS.some((scenario) => scenario.id === id));
+  if (unknown.length > 0) {
+    log(`--only: no scenario ${unknown.join(', ')}; scenarios: ${BENCH_SCENARIOS.map((scenario) => scenario.id).join(', ')}`);
+    return 2;
+  }
+  for (const built of [DATA_SERVICE_MAIN, ECHO_SERVER_MAIN]) {
+    if (!existsSync(built)) {
+      log(`${built} is missing: build first, or run the bench as \`npm run bench\` (npx nx run bench:run), which builds what it needs`);
+      return 2;
+    }
+  }
+
+  const startedAt = new Date();
+  const { sizes } = options;
+  const database = await openBenchDatabase(options.databaseUrl, log);
+  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'mig-bench-raw' });
+  pool.on('error', (error) => log(`raw pool: ${error.message}`));
+  // Stopped in this order: clients, servers, then the pool, then the database.
+  const stops: Array<() => Promise<void> | void> = [() => pool.end(), () => database.close()];
+  const scenarios: ScenarioResult[] = [];
+  let loadSeconds = 0;
+  try {
+    const loadStart = performance.now();
+    const fleet = await loadBenchFleet(pool, sizes.agents);
+    await seedCommands(pool, fleet, sizes.commands);
+    loadSeconds = (performance.now() - loadStart) / 1000;
+
+    const service = await spawnServer({
+      name: 'the data service',
+      main: DATA_SERVICE_MAIN,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        MIG_DATA_LISTEN: '127.0.0.1:0',
+        MIG_DATA_LOG_LEVEL: 'warn',
+        MIG_DATA_DB_POOL_SIZE: String(POOL_SIZE),
+        MIG_DATA_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+      },
+      readyLine: /mig-data service listening on (\S+)/,
+    });
+    stops.unshift(() => service.stop());
+    const echo = await spawnServer({ name: 'the echo server', main: ECHO_SERVER_MAIN, env: process.env, readyLine: /echo server listening on (\S+)/ });
+    stops.unshift(() => echo.stop());
+    const clients = connectDataService(service.address, { timeoutMs: 600_000, maxMessageBytes: MAX_MESSAGE_BYTES });
+    const echoClient = connectEcho(echo.address);
+    stops.unshift(() => clients.close(), () => echoClient.close());
+
+    const context = { sizes, pool, poolSize: POOL_SIZE, service, clients, echoClient, fleet, scratchDir: BENCH_SCRATCH_DIR };
+    for (const { id, create } of BENCH_SCENARIOS) {
+      if (options.only.length > 0 && !options.only.includes(id)) continue;
+      const scenario = create(context);
+      log(`${id}: ${scenario.title}, ${scenario.size}`);
+      scenarios.push(await runScenario(id, scenario, options.repetitions, service, log));
+    }
+  } finally {
+    for (const stop of stops) await stop();
+  }
+
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    smoke: options.smoke,
+    repetitions: options.repetitions,
+    sizes: { ...sizes },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 1024 ** 3),
+      node: process.versions.node,
+      postgres: database.server,
+      platform: platform(),
+    },
+    loadSeconds,
+    scenarios,
+  };
+  process.stdout.write(await writeResults(results, options.outDir));
+  const failed = scenarios.filter((scenario) => scenario.status === 'failed');
+  for (const scenario of failed) log(`${scenario.id} FAILED: ${scenario.problems.join('; ')}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+// Ctrl-C or a kill still runs the exit hooks that stop the embedded PostgreSQL and the child servers.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,54 @@
+import type { Summary } from '../stats/summary';
+
+/** bench/results/latest.json: everything the Markdown table shows, and every sample behind it. */
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  smoke: boolean;
+  repetitions: number;
+  sizes: Record<string, number>;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string; platform: string };
+  /** Seconds spent loading the fleet (and commands) before the scenarios. */
+  loadSeconds: number;
+  scenarios: ScenarioResult[];
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  size: string;
+  unit: string;
+  /** `failed` when a run threw or did other work than its counterpart: see problems. */
+  status: 'measured' | 'failed';
+  /** Why the service side was not measured, when it was not. */
+  serviceNotMeasured?: string;
+  service?: SideResult;
+  baselines: SideResult[];
+  /** The targets, stated even when the service side could not be measured. */
+  targets: Array<{ baseline: string; op: '>=' | '<='; value: number }>;
+  ratios: RatioResult[];
+  /** The data service's peak resident set size during the scenario (VmHWM). */
+  servicePeakRssBytes?: number;
+  notes: string[];
+  problems: string[];
+}
+
+export interface SideResult {
+  id: string;
+  label: string;
+  /** One value per repetition, in the scenario's unit. */
+  samples: number[];
+  /** What each repetition did (rows, calls, files): equal across sides. */
+  work: number[];
+  summary: Summary;
+}
+
+export interface RatioResult {
+  baseline: string;
+  /** service / baseline, per repetition (runs next to each other in time). */
+  samples: number[];
+  summary: Summary;
+  target: { op: '>=' | '<='; value: number };
+  /** Whether the median ratio meets the target. */
+  met: boolean;
+}

@@ -1,0 +1,27 @@
+import type { BenchContext } from '../harness/bench-context';
+import type { Scenario } from '../harness/scenario';
+import { commandCreationScenario } from './command-creation';
+import { doubleAgentsScenario, offlineAgentsScenario, targetExpansionScenario } from './fleet-queries';
+import { getByIdScenario } from './get-by-id';
+import { heartbeatBatchesScenario } from './heartbeat-batches';
+import { singleHeartbeatsScenario } from './single-heartbeats';
+import { spoolEndToEndScenario, spoolPlacementScenario } from './spool-placement';
+
+export interface BenchScenario {
+  /** Names the scenario in --only, the JSON and the table. */
+  id: string;
+  create(context: BenchContext): Scenario;
+}
+
+/** Every scenario, in the order they run: the read-only fleet queries before the heartbeats change the fleet. */
+export const BENCH_SCENARIOS: readonly BenchScenario[] = [
+  { id: 'commands', create: commandCreationScenario },
+  { id: 'offline-agents', create: offlineAgentsScenario },
+  { id: 'double-agents', create: doubleAgentsScenario },
+  { id: 'target-expansion', create: targetExpansionScenario },
+  { id: 'heartbeat-batches', create: heartbeatBatchesScenario },
+  { id: 'single-heartbeats', create: singleHeartbeatsScenario },
+  { id: 'spool-placement', create: spoolPlacementScenario },
+  { id: 'spool-end-to-end', create: spoolEndToEndScenario },
+  { id: 'get-by-id', create: getByIdScenario },
+];

@@ -1,0 +1,84 @@
+import type { DataServiceClients } from '@mig-data/client';
+import { expandTargetSql, SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '../data/seed-queries';
+import type { BenchContext } from '../harness/bench-context';
+import type { Sample, Scenario } from '../harness/scenario';
+
+type FleetClient = DataServiceClients['fleet'];
+
+const PAGE_SIZE = 100_000;
+const TARGET = "queueloc LIKE 'linux.%'";
+
+interface FleetQuery {
+  title: string;
+  /** What the service side runs, for the table. */
+  serviceLabel: string;
+  rawLabel: string;
+  rawSql: string;
+  targetRatio: number;
+  /** Runs the whole query through the service (every page); returns the rows it got. */
+  viaService(fleet: FleetClient): Promise<number>;
+}
+
+/** Offline agents (seed §2.2): ListOfflineAgents, every page, against the seed's SQL verbatim. */
+export function offlineAgentsScenario(context: BenchContext): Scenario {
+  return fleetQueryScenario(context, {
+    title: 'offline agents (seed §2.2)',
+    serviceLabel: 'ListOfflineAgents RPC, all pages',
+    rawLabel: "the seed's SQL verbatim",
+    rawSql: SEED_OFFLINE_AGENTS,
+    targetRatio: 0.3,
+    viaService: (fleet) => allPages((pageToken) => fleet.listOfflineAgents({ seenWithin: undefined, silentFor: undefined, pageSize: PAGE_SIZE, pageToken }), (page) => page.names.length),
+  });
+}
+
+/** Double agents (seed §2.3): ListDoubleAgents, every page, against the seed's SQL verbatim. */
+export function doubleAgentsScenario(context: BenchContext): Scenario {
+  return fleetQueryScenario(context, {
+    title: 'double agents (seed §2.3)',
+    serviceLabel: 'ListDoubleAgents RPC, all pages',
+    rawLabel: "the seed's SQL verbatim",
+    rawSql: SEED_DOUBLE_AGENTS,
+    targetRatio: 1.2,
+    viaService: (fleet) => allPages((pageToken) => fleet.listDoubleAgents({ window: undefined, pageSize: PAGE_SIZE, pageToken }), (page) => page.doubleAgents.length),
+  });
+}
+
+/** Target expansion: ExpandTarget against the same SELECT run directly. */
+export function targetExpansionScenario(context: BenchContext): Scenario {
+  return fleetQueryScenario(context, {
+    title: `target expansion \`${TARGET}\``,
+    serviceLabel: 'ExpandTarget RPC',
+    rawLabel: 'the same SELECT, plain pg',
+    rawSql: expandTargetSql(TARGET),
+    targetRatio: 1.3,
+    viaService: async (fleet) => (await fleet.expandTarget({ target: TARGET, withEnvironment: false })).agents.length,
+  });
+}
+
+/** A read of the whole fleet, timed end to end (all rows at the client) through the service and by plain SQL on the same pool. */
+function fleetQueryScenario(context: BenchContext, query: FleetQuery): Scenario {
+  const timed = async (work: () => Promise<number>): Promise<Sample> => {
+    const start = performance.now();
+    const rows = await work();
+    return { value: performance.now() - start, work: rows };
+  };
+  return {
+    title: query.title,
+    size: `${context.fleet.agents.toLocaleString('en-US')} agent rows`,
+    unit: 'ms',
+    service: { id: 'service', label: query.serviceLabel, run: () => timed(() => query.viaService(context.clients.fleet)) },
+    baselines: [{ id: 'raw', label: query.rawLabel, run: () => timed(async () => (await context.pool.query(query.rawSql)).rowCount ?? 0) }],
+    targets: [{ baseline: 'raw', op: '<=', value: query.targetRatio }],
+  };
+}
+
+async function allPages<Page extends { nextPageToken: string }>(fetch: (pageToken: string) => Promise<Page>, rows: (page: Page) => number): Promise<number> {
+  let total = 0;
+  let pageToken = '';
+  do {
+    const page = await fetch(pageToken);
+    total += rows(page);
+    pageToken = page.nextPageToken;
+  } while (pageToken !== '');
+  return total;
+}
