@@ -21,7 +21,7 @@ const JOB_RUNS_KEPT_MS = 7 * 86_400_000;
 
 /** MIG's scheduler chores: agents go idle after 5 heartbeats missed, offline after the agent timeout; a statistics snapshot. */
 export function fleetJobs(config: ServiceConfig, { fleet, stats, jobRuns }: FleetJobDependencies): FleetJob[] {
-  const jobs: FleetJob[] = [
+  const chores: FleetJob[] = [
     {
       name: 'mark-idle-agents',
       intervalMs: config.agentStatusJobIntervalMs,
@@ -37,12 +37,19 @@ export function fleetJobs(config: ServiceConfig, { fleet, stats, jobRuns }: Flee
       intervalMs: config.agentsStatsJobIntervalMs,
       run: async (manager, now) => {
         const snapshot = await stats.computeAndStore(now, manager);
-        await jobRuns.prune(new Date(now.getTime() - JOB_RUNS_KEPT_MS));
         return `${snapshot.online_agents} online agents on ${snapshot.online_endpoints} endpoints`;
       },
     },
   ];
-  return jobs.filter((job) => job.intervalMs > 0);
+  const jobs = chores.filter((job) => job.intervalMs > 0);
+  if (jobs.length === 0) return [];
+  // The bookkeeping itself: a row per job and period adds up, a week of it is plenty.
+  jobs.push({
+    name: 'forget-old-job-runs',
+    intervalMs: 86_400_000,
+    run: async (manager, now) => `${await jobRuns.prune(new Date(now.getTime() - JOB_RUNS_KEPT_MS), manager)} old job runs forgotten`,
+  });
+  return jobs;
 }
 
 export interface RunningJobs {

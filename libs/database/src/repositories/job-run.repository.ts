@@ -26,8 +26,8 @@ export class JobRunRepository {
   }
 
   /** Forgets runs older than `before`, so the table stays small. */
-  async prune(before: Date): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(`DELETE FROM mig_data_job_runs WHERE period_start < $1 RETURNING 1`, [before]);
+  async prune(before: Date, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const rows: unknown[] = await manager.query(`DELETE FROM mig_data_job_runs WHERE period_start < $1 RETURNING 1`, [before]);
     return rows.length;
   }
 }
