@@ -7,7 +7,8 @@ import {
   type Page,
 } from '@mig-data/domain';
 import { CommandEntity, type CommandRow } from '../entities/command.entity';
-import { affectedRows } from './structured-query';
+import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
+import { affectedRows, returnedRows } from './structured-query';
 
 export interface CommandRef {
   id: number;
@@ -33,39 +34,50 @@ export class CommandRepository {
    * Creates an action's commands for any number of agents with one INSERT … SELECT over an array
    * (the original's multi-row VALUES broke past ~9,000 rows). The unique (actionid, agentid) index
    * makes it idempotent: a repeat creates nothing and returns the same command ids.
+   * The INSERT returns the ids it made, so a first call (the usual one) costs one statement; only
+   * agents that already had a command are read back. Unknown agents are left to the foreign key,
+   * which checks each row anyway; its violation is then explained by naming the first of them.
    */
   async createForAgents(actionId: number, agentIds: readonly number[], starttime: Date): Promise<CreatedCommands> {
     const distinct = [...new Set(agentIds)];
-    return this.dataSource.transaction(async (manager) => {
-      const [action] = await manager.query(`SELECT status FROM actions WHERE id = $1 FOR SHARE`, [actionId]);
-      if (!action) throw new NotFoundError('action', actionId);
-      if ((FINAL_ACTION_STATUSES as readonly string[]).includes(action.status)) {
-        throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
-      }
-      const [missing] = await manager.query(
-        `SELECT requested.id FROM unnest($1::numeric[]) AS requested(id)
-         WHERE NOT EXISTS (SELECT 1 FROM agents WHERE agents.id = requested.id) LIMIT 1`,
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const [action] = await manager.query(`SELECT status FROM actions WHERE id = $1 FOR SHARE`, [actionId]);
+        if (!action) throw new NotFoundError('action', actionId);
+        if ((FINAL_ACTION_STATUSES as readonly string[]).includes(action.status)) {
+          throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
+        }
+        const created = await returnedRows<{ id: string; agentid: string }>(
+          manager,
+          `INSERT INTO commands (id, actionid, agentid, status, starttime)
+           SELECT nextval('mig_id_seq'), $1, requested.id, 'sent', $3 FROM unnest($2::numeric[]) AS requested(id)
+           ON CONFLICT (actionid, agentid) DO NOTHING
+           RETURNING id, agentid`,
+          [actionId, distinct, starttime],
+        );
+        const commandByAgent = new Map(created.map((row) => [Number(row.agentid), Number(row.id)]));
+        if (commandByAgent.size < distinct.length) {
+          const existing: Array<{ id: string; agentid: string }> = await manager.query(
+            `SELECT c.id, c.agentid FROM commands c WHERE c.actionid = $1 AND c.agentid = ANY($2::numeric[])`,
+            [actionId, distinct.filter((agentId) => !commandByAgent.has(agentId))],
+          );
+          for (const row of existing) commandByAgent.set(Number(row.agentid), Number(row.id));
+        }
+        return {
+          commands: distinct.map((agentId) => ({ id: commandByAgent.get(agentId)!, agentId })),
+          createdCount: created.length,
+        };
+      });
+    } catch (error) {
+      if (sqlState(error) !== FOREIGN_KEY_VIOLATION) throw error;
+      const [missing] = await this.dataSource.query(
+        `SELECT requested.id FROM unnest($1::numeric[]) WITH ORDINALITY AS requested(id, position)
+         WHERE NOT EXISTS (SELECT 1 FROM agents WHERE agents.id = requested.id) ORDER BY requested.position LIMIT 1`,
         [distinct],
       );
-      if (missing) throw new NotFoundError('agent', Number(missing.id));
-      const createdCount = await affectedRows(
-        manager,
-        `INSERT INTO commands (id, actionid, agentid, status, starttime)
-         SELECT nextval('mig_id_seq'), $1, requested.id, 'sent', $3 FROM unnest($2::numeric[]) AS requested(id)
-         ON CONFLICT (actionid, agentid) DO NOTHING`,
-        [actionId, distinct, starttime],
-      );
-      const rows: Array<{ id: string; agentid: string }> = await manager.query(
-        `SELECT c.id, c.agentid FROM unnest($2::numeric[]) WITH ORDINALITY AS requested(id, position)
-         JOIN commands c ON c.actionid = $1 AND c.agentid = requested.id
-         ORDER BY requested.position`,
-        [actionId, distinct],
-      );
-      return {
-        commands: rows.map((row) => ({ id: Number(row.id), agentId: Number(row.agentid) })),
-        createdCount,
-      };
-    });
+      if (!missing) throw error;
+      throw new NotFoundError('agent', Number(missing.id));
+    }
   }
 
   async get(id: number): Promise<CommandRow> {
