@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError, type Heartbeat, type Page } from '@mig-data/domain';
 import { ADVISORY_LOCKS } from '../advisory-locks';
 import { AgentEntity, type AgentRow } from '../entities/agent.entity';
+import { DEADLOCK_DETECTED, sqlState } from './postgres-errors';
 import { returnedRows } from './structured-query';
 
 export interface HeartbeatOutcome {
@@ -22,10 +23,13 @@ export class AgentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records heartbeats in one transaction with two statements, whatever their number: the live
-   * agents (same queueloc and pid, not offline) are updated and set online, the rest registered.
-   * Heartbeats of one agent repeated in the batch collapse to its latest. The transaction holds
-   * an advisory lock so that two replicas never register the same agent twice.
+   * Records heartbeats in one transaction, whatever their number: the live agents (same queueloc
+   * and pid, not offline) are updated and set online in one statement, the rest registered in
+   * another. Heartbeats of one agent repeated in the batch collapse to its latest.
+   * Only registering takes the advisory lock (two replicas never register the same agent twice):
+   * batches of known agents, nearly all of them, run side by side. After the lock, the update is
+   * tried again for the unknown ones, in case another transaction registered them meanwhile. Two
+   * batches sharing agents can deadlock on their rows; PostgreSQL then aborts one, which is retried.
    * Returns one outcome per heartbeat, in order.
    */
   async recordHeartbeats(heartbeats: readonly Heartbeat[]): Promise<HeartbeatOutcome[]> {
@@ -38,59 +42,51 @@ export class AgentRepository {
     }
     const unique = [...latestByAgent.values()];
 
-    const outcomeByAgent = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.agentRegistration]);
-      const updated = await returnedRows<{ id: string; queueloc: string; pid: number }>(
-        manager,
-        `WITH hb AS (
-           SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[])
-             AS hb(queueloc, pid, heartbeattime, environment, tags)
-         ), live AS (
-           SELECT DISTINCT ON (a.queueloc, a.pid) a.id, hb.heartbeattime, hb.environment, hb.tags
-           FROM hb JOIN agents a ON a.queueloc = hb.queueloc AND a.pid = hb.pid AND a.status IS DISTINCT FROM 'offline'
-           ORDER BY a.queueloc, a.pid, a.heartbeattime DESC, a.id DESC
-         )
-         UPDATE agents a
-         SET heartbeattime = GREATEST(a.heartbeattime, live.heartbeattime), status = 'online',
-             environment = live.environment::json, tags = live.tags::json
-         FROM live WHERE a.id = live.id
-         RETURNING a.id, a.queueloc, a.pid`,
-        [
-          unique.map((h) => h.queueloc),
-          unique.map((h) => h.pid),
-          unique.map((h) => h.heartbeatts),
-          unique.map((h) => JSON.stringify(h.environment ?? null)),
-          unique.map((h) => JSON.stringify(h.tags ?? null)),
-        ],
-      );
-      const outcomes = new Map<string, HeartbeatOutcome>();
-      for (const row of updated) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: false });
+    const outcomeByAgent = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const outcomes = new Map<string, HeartbeatOutcome>();
+        const updateLive = async (batch: Heartbeat[]) => {
+          const updated = await returnedRows<{ id: string; queueloc: string; pid: number }>(manager, UPDATE_LIVE_AGENTS, [
+            batch.map((h) => h.queueloc),
+            batch.map((h) => h.pid),
+            batch.map((h) => h.heartbeatts),
+            batch.map((h) => JSON.stringify(h.environment ?? null)),
+            batch.map((h) => JSON.stringify(h.tags ?? null)),
+          ]);
+          for (const row of updated) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: false });
+        };
+        const unknown = () => unique.filter((h) => !outcomes.has(agentKey(h.queueloc, h.pid)));
 
-      const fresh = unique.filter((h) => !outcomes.has(agentKey(h.queueloc, h.pid)));
-      if (fresh.length > 0) {
-        const registered = await returnedRows<{ id: string; queueloc: string; pid: number }>(
-          manager,
-          `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, status, environment, tags)
-           SELECT nextval('mig_id_seq'), name, queueloc, mode, version, pid, starttime, heartbeattime, 'online', environment::json, tags::json
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
-             AS hb(name, queueloc, mode, version, pid, starttime, heartbeattime, environment, tags)
-           RETURNING id, queueloc, pid`,
-          [
-            fresh.map((h) => h.name),
-            fresh.map((h) => h.queueloc),
-            fresh.map((h) => h.mode),
-            fresh.map((h) => h.version),
-            fresh.map((h) => h.pid),
-            fresh.map((h) => h.starttime),
-            fresh.map((h) => h.heartbeatts),
-            fresh.map((h) => JSON.stringify(h.environment ?? null)),
-            fresh.map((h) => JSON.stringify(h.tags ?? null)),
-          ],
-        );
-        for (const row of registered) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: true });
-      }
-      return outcomes;
-    });
+        await updateLive(unique);
+        if (unknown().length === 0) return outcomes;
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.agentRegistration]);
+        await updateLive(unknown());
+        const fresh = unknown();
+        if (fresh.length > 0) {
+          const registered = await returnedRows<{ id: string; queueloc: string; pid: number }>(
+            manager,
+            `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, status, environment, tags)
+             SELECT nextval('mig_id_seq'), name, queueloc, mode, version, pid, starttime, heartbeattime, 'online', environment::json, tags::json
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
+               AS hb(name, queueloc, mode, version, pid, starttime, heartbeattime, environment, tags)
+             RETURNING id, queueloc, pid`,
+            [
+              fresh.map((h) => h.name),
+              fresh.map((h) => h.queueloc),
+              fresh.map((h) => h.mode),
+              fresh.map((h) => h.version),
+              fresh.map((h) => h.pid),
+              fresh.map((h) => h.starttime),
+              fresh.map((h) => h.heartbeatts),
+              fresh.map((h) => JSON.stringify(h.environment ?? null)),
+              fresh.map((h) => JSON.stringify(h.tags ?? null)),
+            ],
+          );
+          for (const row of registered) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: true });
+        }
+        return outcomes;
+      }),
+    );
 
     // A heartbeat repeated in the batch reports the same agent; only the first mention "registered" it.
     const reported = new Set<string>();
@@ -123,4 +119,33 @@ export class AgentRepository {
 
 function agentKey(queueloc: string, pid: number): string {
   return `${pid}\u0000${queueloc}`;
+}
+
+// The live agent (not offline) at each heartbeat's queueloc and pid gets the heartbeat; of several
+// such agents, the one seen last. A later heartbeat already stored is never moved back.
+const UPDATE_LIVE_AGENTS = `WITH hb AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[])
+      AS hb(queueloc, pid, heartbeattime, environment, tags)
+  ), live AS (
+    SELECT DISTINCT ON (a.queueloc, a.pid) a.id, hb.heartbeattime, hb.environment, hb.tags
+    FROM hb JOIN agents a ON a.queueloc = hb.queueloc AND a.pid = hb.pid AND a.status IS DISTINCT FROM 'offline'
+    ORDER BY a.queueloc, a.pid, a.heartbeattime DESC, a.id DESC
+  )
+  UPDATE agents a
+  SET heartbeattime = GREATEST(a.heartbeattime, live.heartbeattime), status = 'online',
+      environment = live.environment::json, tags = live.tags::json
+  FROM live WHERE a.id = live.id
+  RETURNING a.id, a.queueloc, a.pid`;
+
+const DEADLOCK_ATTEMPTS = 3;
+
+/** Runs a whole transaction again when PostgreSQL aborted it to break a deadlock (nothing of it was kept). */
+async function retryOnDeadlock<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (sqlState(error) !== DEADLOCK_DETECTED || attempt >= DEADLOCK_ATTEMPTS) throw error;
+    }
+  }
 }
