@@ -1,17 +1,9 @@
 import type { Pool } from 'pg';
 import type { AgentEnvironment, Heartbeat } from '@mig-data/contract';
+import type { AgentRow } from '@mig-data/database';
 
-export interface LiveAgent {
-  id: number;
-  name: string;
-  queueloc: string;
-  mode: string;
-  version: string;
-  pid: number;
-  starttime: Date;
-  environment: AgentEnvironment;
-  tags: unknown;
-}
+/** What an agent puts in its heartbeat: the fleet loader gives every agent a full environment. */
+export type LiveAgent = Pick<AgentRow, 'id' | 'name' | 'queueloc' | 'mode' | 'version' | 'pid' | 'starttime' | 'tags'> & { environment: AgentEnvironment };
 
 /** `count` distinct online or idle agents of the fleet: heartbeats for them update rows, as most heartbeats do. */
 export async function selectLiveAgents(pool: Pool, count: number): Promise<LiveAgent[]> {

@@ -1,5 +1,6 @@
 import type { DataServiceClients } from '@mig-data/client';
-import { expandTargetSql, SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '../data/seed-queries';
+import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
+import { expandTargetSql } from '../data/expand-target-sql';
 import type { BenchContext } from '../harness/bench-context';
 import type { Sample, Scenario } from '../harness/scenario';
 

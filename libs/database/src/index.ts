@@ -26,3 +26,4 @@ export * from './repositories/investigator.repository';
 export * from './repositories/signature.repository';
 export * from './repositories/permission.repository';
 export * from './fleet-loader/load-fleet';
+export * from './seed-queries';

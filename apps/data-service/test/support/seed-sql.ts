@@ -1,19 +1,7 @@
-// MIG's operator queries (../shared/seed/mig-data.txt §2.2, §2.3) verbatim, §2.2's lost first line
-// restored from ../shared/seed/NOTE.md; `withWindows` swaps the intervals for adjusted windows.
+// MIG's operator queries (../shared/seed/mig-data.txt §2.2, §2.3) verbatim, kept in libs/database
+// (the bench times them too); `withWindows` swaps the intervals for adjusted windows.
 
-export const SEED_OFFLINE_AGENTS = `SELECT DISTINCT(name) FROM agents
-WHERE name IN (
-        SELECT DISTINCT(name) FROM agents
-        WHERE heartbeattime >= NOW() - interval '30 days'
-) AND name NOT IN (
-        SELECT DISTINCT(name) FROM agents
-        WHERE heartbeattime >= NOW() - interval '5 minutes'
-) ORDER BY name;`;
-
-export const SEED_DOUBLE_AGENTS = `SELECT COUNT(queueloc), queueloc FROM agents
-WHERE heartbeattime >= NOW() - INTERVAL '10 minutes'
-GROUP BY queueloc HAVING COUNT(queueloc) > 1
-ORDER BY count(queueloc) DESC;`;
+export { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
 
 /** The seed query with its intervals replaced, in order (e.g. ['8 days', '30 minutes']). */
 export function withWindows(seedSql: string, intervals: string[]): string {
