@@ -1,5 +1,5 @@
 import type { DataServiceClients } from '@mig-data/client';
-import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
+import { QUERY_CANCELED, SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
 import { expandTargetSql } from '../data/expand-target-sql';
 import type { BenchContext } from '../harness/bench-context';
 import type { Sample, Scenario } from '../harness/scenario';
@@ -68,9 +68,18 @@ function fleetQueryScenario(context: BenchContext, query: FleetQuery): Scenario 
     size: `${context.fleet.agents.toLocaleString('en-US')} agent rows`,
     unit: 'ms',
     service: { id: 'service', label: query.serviceLabel, run: () => timed(() => query.viaService(context.clients.fleet)) },
-    baselines: [{ id: 'raw', label: query.rawLabel, run: () => timed(async () => (await context.pool.query(query.rawSql)).rowCount ?? 0) }],
+    baselines: [{ id: 'raw', label: query.rawLabel, run: () => timed(() => rawRows(context, query.rawSql)) }],
     targets: [{ baseline: 'raw', op: '<=', value: query.targetRatio }],
   };
+}
+
+async function rawRows(context: BenchContext, sql: string): Promise<number> {
+  try {
+    return (await context.pool.query(sql)).rowCount ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+    throw new Error(`the raw query did not finish within the bench's statement_timeout on ${context.fleet.agents.toLocaleString('en-US')} agent rows`);
+  }
 }
 
 async function allPages<Page extends { nextPageToken: string }>(fetch: (pageToken: string) => Promise<Page>, rows: (page: Page) => number): Promise<number> {
