@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { connectDataService } from '@mig-data/client';
 import { readBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options';
 import { seedCommands } from './data/command-seeder';
-import { loadBenchFleet } from './data/bench-fleet';
+import { expectedLoadEnd, loadBenchFleet, waitUntil } from './data/bench-fleet';
 import { connectEcho } from './echo/echo-client';
 import { openBenchDatabase } from './harness/bench-database';
 import { runScenario } from './harness/run-scenario';
@@ -62,8 +62,10 @@ async function main(): Promise<number> {
   let loadSeconds = 0;
   try {
     const loadStart = performance.now();
-    const fleet = await loadBenchFleet(pool, sizes.agents);
+    const loadEnd = expectedLoadEnd(sizes.agents, sizes.commands);
+    const fleet = await loadBenchFleet(pool, sizes.agents, loadEnd);
     await seedCommands(pool, fleet, sizes.commands);
+    await waitUntil(loadEnd);
     loadSeconds = (performance.now() - loadStart) / 1000;
 
     const service = await spawnServer({
