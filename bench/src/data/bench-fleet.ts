@@ -32,9 +32,7 @@ export interface BenchFleet {
 export async function loadBenchFleet(pool: Pool, agents: number, now: Date): Promise<BenchFleet> {
   const progress = new ProgressBar('loading agents', agents);
   let shown = 0;
-  // loadFleet reads results as arrays of rows, as TypeORM returns them; node-postgres wraps them in { rows }.
-  const rowsOnly = { query: async (sql: string, parameters?: unknown[]) => (await pool.query(sql, parameters)).rows };
-  await loadFleet(rowsOnly, {
+  await loadFleet(pool, {
     endpoints: Math.max(1, Math.floor(agents / AGENTS_PER_ENDPOINT)),
     agents,
     now,

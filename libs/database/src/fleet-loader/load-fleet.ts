@@ -53,10 +53,12 @@ export async function loadFleet(db: SqlRunner, shape: FleetShape): Promise<Loade
   if (!(days > 0)) throw new Error(`days must be positive, got ${days}`);
   const batch = Math.max(1, shape.batchEndpoints ?? 10_000);
 
-  const [{ first }] = (await db.query(
-    `SELECT coalesce(max(substring(name FROM '^host([0-9]+)\\.fleet\\.example\\.net$')::int), 0) + 1 AS first FROM agents WHERE name LIKE 'host%.fleet.example.net'`,
-  )) as Array<{ first: number }>;
-  const [{ now }] = (await db.query(`SELECT coalesce($1::timestamptz, now()) AS now`, [shape.now ?? null])) as Array<{ now: Date }>;
+  const [{ first }] = rowsOf<{ first: number }>(
+    await db.query(
+      `SELECT coalesce(max(substring(name FROM '^host([0-9]+)\\.fleet\\.example\\.net$')::int), 0) + 1 AS first FROM agents WHERE name LIKE 'host%.fleet.example.net'`,
+    ),
+  );
+  const [{ now }] = rowsOf<{ now: Date }>(await db.query(`SELECT coalesce($1::timestamptz, now()) AS now`, [shape.now ?? null]));
 
   let loadedAgents = 0;
   for (let offset = 0; offset < endpoints; offset += batch) {
@@ -135,3 +137,8 @@ SELECT nextval('mig_id_seq'),
          'publicip', '192.0.2.' || t.n % 256),
        json_build_object('operator', CASE WHEN t.n % 3 = 0 THEN 'OpSec' ELSE 'IT' END)
 FROM timed t`;
+
+/** TypeORM answers a SELECT with its rows, node-postgres with `{ rows }`: both are accepted. */
+function rowsOf<Row>(result: unknown): Row[] {
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
+}
