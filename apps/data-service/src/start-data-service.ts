@@ -1,23 +1,43 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { ActionServiceService, AgentServiceService, CommandServiceService, FleetServiceService, SearchServiceService } from '@mig-data/contract';
-import { ActionRepository, AgentRepository, CommandRepository, openMigratedDataSource, startEmbeddedPostgres, type EmbeddedPostgres } from '@mig-data/database';
-import { AgentsStatsRepository, FleetRepository, JobRunRepository, SearchRepository, TargetExpansionRepository } from '@mig-data/database';
+import {
+  ActionServiceService,
+  AgentServiceService,
+  CommandServiceService,
+  FleetServiceService,
+  InvestigatorServiceService,
+  PermissionServiceService,
+  SearchServiceService,
+} from '@mig-data/contract';
+import {
+  ActionRepository,
+  AgentRepository,
+  AgentsStatsRepository,
+  CommandRepository,
+  FleetRepository,
+  InvestigatorRepository,
+  JobRunRepository,
+  PermissionRepository,
+  SearchRepository,
+  SignatureRepository,
+  TargetExpansionRepository,
+  openMigratedDataSource,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@mig-data/database';
 import type { DataSource } from 'typeorm';
+import { ActionSignatures } from './actions/action-signatures';
 import { actionService } from './actions/action-service';
 import { agentService } from './agents/agent-service';
 import { HeartbeatCoalescer } from './agents/heartbeat-coalescer';
 import { commandService } from './commands/command-service';
-import { InvestigatorServiceService, PermissionServiceService } from '@mig-data/contract';
-import { InvestigatorRepository, PermissionRepository, SignatureRepository } from '@mig-data/database';
-import { ActionSignatures } from './actions/action-signatures';
-import { investigatorService } from './investigators/investigator-service';
-import { permissionService } from './permissions/permission-service';
-import { fleetService } from './fleet/fleet-service';
-import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
-import { searchService } from './search/search-service';
 import { maskUrl, type ServiceConfig } from './config/service-config';
-import { unaryHandlers } from './grpc/unary';
+import { fleetService } from './fleet/fleet-service';
+import { unaryHandlers, type UnaryMethods } from './grpc/unary';
+import { investigatorService } from './investigators/investigator-service';
+import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
 import type { Logger } from './logging/logger';
+import { permissionService } from './permissions/permission-service';
+import { searchService } from './search/search-service';
 
 export interface RunningDataService {
   /** host:port actually listened on. */
@@ -66,6 +86,10 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const actions = new ActionRepository(dataSource);
   const commands = new CommandRepository(dataSource);
   const investigators = new InvestigatorRepository(dataSource);
+  const fleet = new FleetRepository(dataSource);
+  const agentsStats = new AgentsStatsRepository(dataSource);
+  const jobRuns = new JobRunRepository(dataSource);
+  const targets = new TargetExpansionRepository(dataSource, config.targetTimeoutMs);
   const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
   const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
 
@@ -73,16 +97,14 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
-  server.addService(AgentServiceService, unaryHandlers('mig.data.v1.AgentService', agentService(agents, coalescer, clock), logger));
-  server.addService(ActionServiceService, unaryHandlers('mig.data.v1.ActionService', actionService(dataSource, actions, clock, signatures), logger));
-  server.addService(CommandServiceService, unaryHandlers('mig.data.v1.CommandService', commandService(commands, actions, agents, clock), logger));
-  server.addService(InvestigatorServiceService, unaryHandlers('mig.data.v1.InvestigatorService', investigatorService(investigators, actions, signatures, clock), logger));
-  server.addService(PermissionServiceService, unaryHandlers('mig.data.v1.PermissionService', permissionService(new PermissionRepository(dataSource), actions), logger));
-  const fleet = new FleetRepository(dataSource);
-  const agentsStats = new AgentsStatsRepository(dataSource);
-  const targets = new TargetExpansionRepository(dataSource, config.targetTimeoutMs);
-  server.addService(FleetServiceService, unaryHandlers('mig.data.v1.FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock), logger));
-  server.addService(SearchServiceService, unaryHandlers('mig.data.v1.SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }), logger));
+  const handlers = <Service>(name: string, methods: UnaryMethods<Service>) => unaryHandlers(`mig.data.v1.${name}`, methods, logger);
+  server.addService(AgentServiceService, handlers('AgentService', agentService(agents, coalescer, clock)));
+  server.addService(ActionServiceService, handlers('ActionService', actionService(dataSource, actions, clock, signatures)));
+  server.addService(CommandServiceService, handlers('CommandService', commandService(commands, actions, agents, clock)));
+  server.addService(InvestigatorServiceService, handlers('InvestigatorService', investigatorService(investigators, actions, signatures, clock)));
+  server.addService(PermissionServiceService, handlers('PermissionService', permissionService(new PermissionRepository(dataSource), actions)));
+  server.addService(FleetServiceService, handlers('FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock)));
+  server.addService(SearchServiceService, handlers('SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets })));
 
   let port: number;
   try {
@@ -97,7 +119,6 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
   const address = `${host}:${port}`;
   logger.info('serving', { address });
-  const jobRuns = new JobRunRepository(dataSource);
   const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock);
 
   let stopping: Promise<void> | undefined;
