@@ -68,8 +68,11 @@ function findCommand(name: string): OperatorCommand | undefined {
   return OPERATOR_COMMANDS.find((command) => command.name === name);
 }
 
-if (require.main === module) {
+/** The program: this process's arguments, stdout and stderr, and its exit code. */
+export function main(): void {
   runOperator(process.argv.slice(2), (text) => process.stdout.write(text + '\n'), (text) => process.stderr.write(text + '\n')).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) main();
