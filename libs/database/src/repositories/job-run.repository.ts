@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { affectedRows } from './structured-query';
 
 /**
  * Once-per-period work shared by every replica of the service. The claim (a row unique per job
@@ -27,7 +28,6 @@ export class JobRunRepository {
 
   /** Forgets runs older than `before`, so the table stays small. */
   async prune(before: Date, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows: unknown[] = await manager.query(`DELETE FROM mig_data_job_runs WHERE period_start < $1 RETURNING 1`, [before]);
-    return rows.length;
+    return affectedRows(manager, `DELETE FROM mig_data_job_runs WHERE period_start < $1`, [before]);
   }
 }
