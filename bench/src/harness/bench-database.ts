@@ -1,9 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { openMigratedDataSource, startEmbeddedPostgres, type EmbeddedPostgres } from '@mig-data/database';
-import { quoteIdentifier, withDatabase } from '@mig-data/test-database';
+import { asAdmin, createDatabase, dropDatabase, openScratchServer } from '@mig-data/database';
 
 export interface BenchDatabase {
   /** A fresh, migrated MIG database of this run's own. */
@@ -20,38 +15,17 @@ export interface BenchDatabase {
  * one in a temporary directory, gone after the run.
  */
 export async function openBenchDatabase(databaseUrl: string | undefined, log: (line: string) => void): Promise<BenchDatabase> {
-  let embedded: EmbeddedPostgres | undefined;
-  let adminUrl = databaseUrl;
-  if (!adminUrl) {
-    log('starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({ dataDir: await mkdtemp(join(tmpdir(), 'mig-bench-pg-')), ephemeral: true });
-    adminUrl = embedded.adminUrl;
-  }
+  if (!databaseUrl) log('starting embedded PostgreSQL');
+  const scratch = await openScratchServer(databaseUrl, 'bench');
   const name = `mig_bench_${process.pid}_${Date.now()}`;
-  const server = await asAdmin(adminUrl, async (admin) => {
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
-    const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
-    return `${embedded ? 'embedded ' : ''}PostgreSQL ${rows[0].server_version}`;
-  });
-  const url = withDatabase(adminUrl, name);
-  const dataSource = await openMigratedDataSource(url, { poolSize: 2, applicationName: 'mig-bench' });
-  await dataSource.destroy();
+  const url = await createDatabase(scratch.adminUrl, name, { migrate: true });
+  const { rows } = await asAdmin(scratch.adminUrl, (admin) => admin.query<{ server_version: string }>('SHOW server_version'));
   return {
     url,
-    server,
+    server: `${scratch.embedded ? 'embedded ' : ''}PostgreSQL ${rows[0].server_version}`,
     close: async () => {
-      await asAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
-      await embedded?.stop();
+      await dropDatabase(scratch.adminUrl, name);
+      await scratch.stop();
     },
   };
-}
-
-async function asAdmin<T>(url: string, work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
 }

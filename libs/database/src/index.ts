@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './advisory-locks';
 export * from './embedded-postgres';
+export * from './scratch-databases';
 export * from './entities/numeric-id.transformer';
 export * from './entities/agent.entity';
 export * from './entities/action.entity';

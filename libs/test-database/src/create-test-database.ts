@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { quoteIdentifier, TEST_ADMIN_URL_VARIABLE, TEST_TEMPLATE_VARIABLE, withDatabase } from './test-cluster';
+import { createDatabase, dropDatabase } from '@mig-data/database';
+import { TEST_ADMIN_URL_VARIABLE, TEST_TEMPLATE_VARIABLE } from './test-cluster';
 
 export interface TestDatabase {
   /** A freshly migrated, empty MIG database of its own. */
@@ -17,20 +17,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     throw new Error(`no test PostgreSQL: set globalSetup/globalTeardown from @mig-data/test-database in this project's jest config`);
   }
   const name = `mig_test_${randomBytes(6).toString('hex')}`;
-  await runAsAdmin(adminUrl, `CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE ${quoteIdentifier(template)}`);
-  return {
-    url: withDatabase(adminUrl, name),
-    name,
-    drop: () => runAsAdmin(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`),
-  };
-}
-
-async function runAsAdmin(adminUrl: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
+  return { url: await createDatabase(adminUrl, name, { template }), name, drop: () => dropDatabase(adminUrl, name) };
 }
