@@ -9,7 +9,7 @@ import { action, grpcCode } from './support/fixtures';
 import { registerTestInvestigator, signWith, signedAction, type TestInvestigator } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 
-const CORPUS_DIR = join(__dirname, '../../../../shared/corpus/mig-actions');
+const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 
 /** A corpus file as a CreateAction message, valid from now on: operations exactly as the file has them. */
 function corpusAction(file: string): Action {

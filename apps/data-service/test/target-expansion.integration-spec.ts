@@ -6,7 +6,7 @@ import { grpcCode, heartbeat } from './support/fixtures';
 import { HOSTILE_TARGETS } from './support/hostile-targets';
 import { startTestService, type TestService } from './support/test-service';
 
-const CORPUS = join(__dirname, '../../../../shared/corpus/mig-actions');
+const CORPUS = join(__dirname, '../../../testdata/mig-actions');
 const TABLES = ['agents', 'actions', 'commands', 'investigators', 'signatures', 'agents_stats', 'modules', 'agtmodreq', 'invagtmodperm', 'mig_data_job_runs'];
 
 describe('target expansion', () => {

@@ -9,7 +9,7 @@ import { generateKeyPair, type GeneratedKeyPair } from '@mig-data/pgp';
 import { operatorAt } from './support/run-operator';
 import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
 
-const CORPUS_DIR = join(__dirname, '../../../../shared/corpus/mig-actions');
+const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 
 /** A signed action file as CreateAction takes it. */
 function actionMessage(path: string): Action {

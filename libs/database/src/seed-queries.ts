@@ -1,5 +1,5 @@
-// MIG's operator queries (../shared/seed/mig-data.txt §2.2, §2.3) verbatim, §2.2's lost first line
-// restored from ../shared/seed/NOTE.md: what the fleet RPCs must answer alike, and what the bench
+// MIG's operator queries (the seed document, MIG's data page, §2.2, §2.3) verbatim, §2.2's lost first line
+// restored as the seed's note gives it: what the fleet RPCs must answer alike, and what the bench
 // times the service against.
 
 export const SEED_OFFLINE_AGENTS = `SELECT DISTINCT(name) FROM agents

@@ -53,7 +53,7 @@ describe('validateAction', () => {
 });
 
 describe('parseActionFile', () => {
-  const corpus = join(__dirname, '../../../../shared/corpus/mig-actions');
+  const corpus = join(__dirname, '../../../testdata/mig-actions');
 
   it('reads every real MIG action file, with operations and a target', () => {
     const files = readdirSync(corpus).filter((name) => name.endsWith('.json'));

@@ -30,7 +30,7 @@ describe('checkTargetExpression', () => {
   });
 
   it('accepts every target of the real MIG action corpus', () => {
-    const corpus = join(__dirname, '../../../../shared/corpus/mig-actions');
+    const corpus = join(__dirname, '../../../testdata/mig-actions');
     for (const file of readdirSync(corpus).filter((name) => name.endsWith('.json'))) {
       const { target } = JSON.parse(readFileSync(join(corpus, file), 'utf8')) as { target?: string };
       if (target !== undefined) expect([file, reasonFor(target)]).toEqual([file, 'accepted']);

@@ -16,7 +16,7 @@ interface GoFixture {
 }
 
 const FIXTURES_DIR = join(__dirname, '../fixtures/go-canonical');
-const CORPUS_DIR = join(__dirname, '../../../../shared/corpus/mig-actions');
+const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 const fixtures: GoFixture[] = JSON.parse(readFileSync(join(FIXTURES_DIR, 'go-canonical.json'), 'utf8'));
 
 function actionFileOf(fixture: GoFixture) {

@@ -1,4 +1,4 @@
-// MIG's operator queries (../shared/seed/mig-data.txt §2.2, §2.3) verbatim, kept in libs/database
+// MIG's operator queries (the seed document §2.2, §2.3) verbatim, kept in libs/database
 // (the bench times them too); `withWindows` swaps the intervals for adjusted windows.
 
 export { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
