@@ -111,7 +111,7 @@ WITH endpoint AS (
          END AS heartbeattime
   FROM agent a
 )
-INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, destructiontime, heartbeattime, status, environment, tags)
+INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, destructiontime, heartbeattime, refreshtime, status, environment, tags)
 SELECT nextval('mig_id_seq'),
        t.name,
        t.os || '.' || t.name || '.' || substr(md5(t.n::text), 1, 8),
@@ -120,6 +120,7 @@ SELECT nextval('mig_id_seq'),
        1000 + (t.n * 7 + t.k * 131) % 60000,
        least(t.starttime, t.heartbeattime),
        NULL,
+       t.heartbeattime,
        t.heartbeattime,
        CASE
          WHEN t.heartbeattime >= $7::timestamptz - interval '5 minutes' THEN 'online'

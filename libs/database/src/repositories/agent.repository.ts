@@ -66,10 +66,12 @@ export class AgentRepository {
         if (fresh.length > 0) {
           const registered = await returnedRows<{ id: string; queueloc: string; pid: number }>(
             manager,
-            `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, status, environment, tags)
-             SELECT nextval('mig_id_seq'), name, queueloc, mode, version, pid, starttime, heartbeattime, 'online', environment::json, tags::json
+            `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, refreshtime, status, environment, tags, loadername)
+             SELECT nextval('mig_id_seq'), hb.name, hb.queueloc, hb.mode, hb.version, hb.pid, hb.starttime, hb.heartbeattime, hb.heartbeattime,
+                    'online', hb.environment::json, hb.tags::json, loaders.loadername
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
                AS hb(name, queueloc, mode, version, pid, starttime, heartbeattime, environment, tags)
+             LEFT JOIN loaders ON loaders.queueloc = hb.queueloc
              RETURNING id, queueloc, pid`,
             [
               fresh.map((h) => h.name),
@@ -125,17 +127,20 @@ function agentKey(queueloc: string, pid: number): string {
 
 // The live agent (not offline) at each heartbeat's queueloc and pid gets the heartbeat; of several
 // such agents, the one seen last. A later heartbeat already stored is never moved back.
+// refreshtime moves with heartbeattime and loadername follows the loader that claims the queueloc,
+// as MIG's final schema has them (spec/data-model.md, "MIG's final schema").
 const UPDATE_LIVE_AGENTS = `WITH hb AS (
     SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[])
       AS hb(queueloc, pid, heartbeattime, environment, tags)
   ), live AS (
-    SELECT DISTINCT ON (a.queueloc, a.pid) a.id, hb.heartbeattime, hb.environment, hb.tags
+    SELECT DISTINCT ON (a.queueloc, a.pid) a.id, hb.heartbeattime, hb.environment, hb.tags, loaders.loadername
     FROM hb JOIN agents a ON a.queueloc = hb.queueloc AND a.pid = hb.pid AND a.status IS DISTINCT FROM 'offline'
+    LEFT JOIN loaders ON loaders.queueloc = hb.queueloc
     ORDER BY a.queueloc, a.pid, a.heartbeattime DESC, a.id DESC
   )
   UPDATE agents a
-  SET heartbeattime = GREATEST(a.heartbeattime, live.heartbeattime), status = 'online',
-      environment = live.environment::json, tags = live.tags::json
+  SET heartbeattime = GREATEST(a.heartbeattime, live.heartbeattime), refreshtime = GREATEST(a.refreshtime, live.heartbeattime),
+      status = 'online', environment = live.environment::json, tags = live.tags::json, loadername = live.loadername
   FROM live WHERE a.id = live.id
   RETURNING a.id, a.queueloc, a.pid`;
 
