@@ -68,10 +68,10 @@ export class AgentRepository {
             manager,
             `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, refreshtime, status, environment, tags, loadername)
              SELECT nextval('mig_id_seq'), hb.name, hb.queueloc, hb.mode, hb.version, hb.pid, hb.starttime, hb.heartbeattime, hb.heartbeattime,
-                    'online', hb.environment::json, hb.tags::json, loaders.loadername
+                    'online', hb.environment::json, hb.tags::json,
+                    (SELECT loaders.loadername FROM loaders WHERE loaders.queueloc = hb.queueloc)
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
                AS hb(name, queueloc, mode, version, pid, starttime, heartbeattime, environment, tags)
-             LEFT JOIN loaders ON loaders.queueloc = hb.queueloc
              RETURNING id, queueloc, pid`,
             [
               fresh.map((h) => h.name),
