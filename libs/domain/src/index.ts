@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './statuses';
+export * from './transitions';
 export * from './ids';
 export * from './action';
 export * from './action-validation';
