@@ -61,6 +61,9 @@ export const ACTION_TRANSITIONS: TransitionTable<ActionStatus> = {
 const FINISHED_FROM: readonly CommandStatus[] = ['prepared', 'sent', 'failed', 'expired', 'cancelled', 'timeout'];
 const finished: Transition<CommandStatus> = { from: FINISHED_FROM, unchangedIn: ['success'] };
 
+/** The status CreateCommands gives a command (no transition leads there). */
+export const NEW_COMMAND_STATUS: CommandStatus = 'prepared';
+
 /**
  * Commands: created `prepared` (statuses.ts says why); MarkCommandSent moves prepared → sent, and a
  * repeat is harmless (the relay redoing a move after a crash). A finished command is never sent

@@ -61,7 +61,9 @@ export function actionService(dataSource: DataSource, actions: ActionRepository,
     },
 
     updateActionStatus: async ({ id, status }) => {
-      const row = await actions.updateStatus(requireMigId(id, 'id'), requireActionStatus(status, 'status'), clock());
+      const to = requireActionStatus(status, 'status');
+      if (to === 'completed') throw new InvalidArgumentError('status', 'an action is completed by FinishAction, which sets its finish time and checks its commands in flight');
+      const row = await actions.transition(requireMigId(id, 'id'), to, clock());
       const [message] = await withCounters([row]);
       return { action: message };
     },

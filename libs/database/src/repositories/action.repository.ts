@@ -1,10 +1,13 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import {
+  ACTION_TRANSITIONS,
   AlreadyExistsError,
   FailedPreconditionError,
-  FINAL_ACTION_STATUSES,
+  IN_FLIGHT_COMMAND_STATUSES,
   NotFoundError,
   countersFromStatusCounts,
+  transitionOutcome,
+  transitionRefused,
   type Action,
   type ActionCounters,
   type ActionStatus,
@@ -52,8 +55,8 @@ export class ActionRepository {
     }
   }
 
-  async get(id: number): Promise<ActionRow> {
-    const action = await this.dataSource.getRepository(ActionEntity).findOneBy({ id });
+  async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<ActionRow> {
+    const action = await manager.getRepository(ActionEntity).findOneBy({ id });
     if (!action) throw new NotFoundError('action', id);
     return action;
   }
@@ -67,28 +70,33 @@ export class ActionRepository {
 
   /**
    * Moves up to `limit` runnable pending actions to `scheduled` and returns them. SKIP LOCKED lets
-   * concurrent claimers pass each other's rows instead of waiting, so each action goes to one caller.
+   * concurrent claimers pass each other's rows instead of waiting, so each action goes to one caller;
+   * the outer `status = ANY(…)` (the table's from-states of `scheduled`) makes a row that changed
+   * while the claimer waited for nothing drop out. The rows are read back in the same transaction,
+   * under the lock the UPDATE holds, so the answer shows the claim, not a later change.
    */
   async claimPending(limit: number, now: Date): Promise<ActionRow[]> {
-    const claimed = await returnedRows<{ id: string }>(
-      this.dataSource.manager,
-      `UPDATE actions SET status = 'scheduled', lastupdatetime = $1
-       WHERE id IN (
-         SELECT id FROM actions
-         WHERE status = 'pending' AND validfrom <= $1 AND expireafter > $1
-         ORDER BY validfrom, id LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-      [now, limit],
-    );
-    if (claimed.length === 0) return [];
-    const rows = await this.dataSource.getRepository(ActionEntity).findBy({ id: In(claimed.map((row) => Number(row.id))) });
-    return rows.sort((a, b) => a.validfrom.getTime() - b.validfrom.getTime() || a.id - b.id);
+    return this.dataSource.transaction(async (manager) => {
+      const claimed = await returnedRows<{ id: string }>(
+        manager,
+        `UPDATE actions SET status = 'scheduled', lastupdatetime = $1
+         WHERE status = ANY($3::text[]) AND id IN (
+           SELECT id FROM actions
+           WHERE status = ANY($3::text[]) AND validfrom <= $1 AND expireafter > $1
+           ORDER BY validfrom, id LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [now, limit, ACTION_TRANSITIONS.scheduled.from],
+      );
+      if (claimed.length === 0) return [];
+      const rows = await manager.getRepository(ActionEntity).findBy({ id: In(claimed.map((row) => Number(row.id))) });
+      return rows.sort((a, b) => a.validfrom.getTime() - b.validfrom.getTime() || a.id - b.id);
+    });
   }
 
   /** Counters of each action, derived from its commands' statuses in one query. */
-  async counters(actionIds: readonly number[]): Promise<Map<number, ActionCounters>> {
-    const rows: Array<{ actionid: string; status: CommandStatus; count: string }> = await this.dataSource.query(
+  async counters(actionIds: readonly number[], manager: EntityManager = this.dataSource.manager): Promise<Map<number, ActionCounters>> {
+    const rows: Array<{ actionid: string; status: CommandStatus; count: string }> = await manager.query(
       `SELECT actionid, status, count(*) AS count FROM commands WHERE actionid = ANY($1::numeric[]) GROUP BY actionid, status`,
       [actionIds],
     );
@@ -101,31 +109,58 @@ export class ActionRepository {
     return new Map(actionIds.map((id) => [id, countersFromStatusCounts(byAction.get(id) ?? {})]));
   }
 
-  /** Sets the status; an action in a final status keeps it (repeating the same status is a no-op). */
-  async updateStatus(id: number, status: ActionStatus, now: Date): Promise<ActionRow> {
-    const current = await this.get(id);
-    if (current.status === status) return current;
-    if (current.status && (FINAL_ACTION_STATUSES as readonly string[]).includes(current.status)) {
-      throw new FailedPreconditionError(`action ${id} is already ${current.status}; its status can no longer change`);
-    }
-    await this.dataSource.query(`UPDATE actions SET status = $2, lastupdatetime = $3 WHERE id = $1`, [id, status, now]);
-    return this.get(id);
+  /**
+   * Moves the action to `to` with one conditional UPDATE whose from-states are the transition
+   * table's, so two changes racing cannot both apply. When it matches nothing, the row read once
+   * decides: NOT_FOUND, a harmless repeat (returned unchanged), or FAILED_PRECONDITION naming the
+   * current status. `completed` goes through finish, which also checks the commands.
+   */
+  async transition(id: number, to: Exclude<ActionStatus, 'completed'>, now: Date): Promise<ActionRow> {
+    return this.dataSource.transaction(async (manager) => {
+      const changed = await returnedRows<{ id: string }>(
+        manager,
+        `UPDATE actions SET status = $2, lastupdatetime = $3 WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
+        [id, to, now, ACTION_TRANSITIONS[to].from],
+      );
+      const row = await this.get(id, manager);
+      if (changed.length > 0) return row;
+      return unchangedOrRefused(row, to);
+    });
   }
 
-  /** Completes the action; refuses while commands are in flight unless forced. */
+  /**
+   * Completes the action; refuses while commands are in flight unless forced. The action row is
+   * locked (FOR UPDATE) before the conditional UPDATE runs, in its own statement: a command is
+   * only ever inserted under a lock on its action row (CreateCommands takes FOR SHARE, the foreign
+   * key check FOR KEY SHARE), so none can appear while we decide, and the UPDATE's snapshot,
+   * taken after the lock was granted, sees every command committed before. Commands only leave
+   * the in-flight statuses (the table never sends a finished command back), so one finishing at
+   * the same moment can at worst make us refuse, never complete an action with work still out.
+   */
   async finish(id: number, finishtime: Date, force: boolean): Promise<ActionRow> {
-    const current = await this.get(id);
-    if (current.status === 'completed') return current;
-    if (current.status && (FINAL_ACTION_STATUSES as readonly string[]).includes(current.status)) {
-      throw new FailedPreconditionError(`action ${id} is ${current.status}; only a running action can be finished`);
-    }
-    if (!force) {
-      const counters = (await this.counters([id])).get(id)!;
-      if (counters.inflight > 0) {
-        throw new FailedPreconditionError(`action ${id} still has ${counters.inflight} of ${counters.sent} commands in flight; finish them first or set force`);
-      }
-    }
-    await this.dataSource.query(`UPDATE actions SET status = 'completed', finishtime = $2, lastupdatetime = $2 WHERE id = $1`, [id, finishtime]);
-    return this.get(id);
+    return this.dataSource.transaction(async (manager) => {
+      const [locked] = await manager.query(`SELECT id FROM actions WHERE id = $1 FOR UPDATE`, [id]);
+      if (!locked) throw new NotFoundError('action', id);
+      const finished = await returnedRows<{ id: string }>(
+        manager,
+        `UPDATE actions SET status = 'completed', finishtime = $2, lastupdatetime = $2
+         WHERE id = $1 AND status = ANY($3::text[])
+           AND ($4::boolean OR NOT EXISTS (SELECT 1 FROM commands WHERE actionid = $1 AND status = ANY($5::text[])))
+         RETURNING id`,
+        [id, finishtime, ACTION_TRANSITIONS.completed.from, force, IN_FLIGHT_COMMAND_STATUSES],
+      );
+      const row = await this.get(id, manager);
+      if (finished.length > 0) return row;
+      if (transitionOutcome(ACTION_TRANSITIONS, row.status ?? '', 'completed') !== 'apply') return unchangedOrRefused(row, 'completed');
+      const counters = (await this.counters([id], manager)).get(id)!;
+      throw new FailedPreconditionError(`action ${id} still has ${counters.inflight} of ${counters.sent} commands in flight; finish them first or set force`);
+    });
   }
+}
+
+/** After a change matched nothing: the row as it is if the request is a harmless repeat, else the refusal. */
+function unchangedOrRefused(row: ActionRow, to: ActionStatus): ActionRow {
+  const current = row.status ?? '(no status)';
+  if (transitionOutcome(ACTION_TRANSITIONS, current, to) === 'unchanged') return row;
+  throw transitionRefused(ACTION_TRANSITIONS, 'action', row.id, current, to);
 }

@@ -1,14 +1,18 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
+  COMMAND_TRANSITIONS,
   FailedPreconditionError,
   FINAL_ACTION_STATUSES,
+  NEW_COMMAND_STATUS,
   NotFoundError,
+  transitionOutcome,
+  transitionRefused,
   type CommandStatus,
   type Page,
 } from '@mig-data/domain';
 import { CommandEntity, type CommandRow } from '../entities/command.entity';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
-import { affectedRows, returnedRows } from './structured-query';
+import { returnedRows } from './structured-query';
 
 export interface CommandRef {
   id: number;
@@ -50,10 +54,10 @@ export class CommandRepository {
         const created = await returnedRows<{ id: string; agentid: string }>(
           manager,
           `INSERT INTO commands (id, actionid, agentid, status, starttime)
-           SELECT nextval('mig_id_seq'), $1, requested.id, 'sent', $3 FROM unnest($2::numeric[]) AS requested(id)
+           SELECT nextval('mig_id_seq'), $1, requested.id, $4, $3 FROM unnest($2::numeric[]) AS requested(id)
            ON CONFLICT (actionid, agentid) DO NOTHING
            RETURNING id, agentid`,
-          [actionId, distinct, starttime],
+          [actionId, distinct, starttime, NEW_COMMAND_STATUS],
         );
         const commandByAgent = new Map(created.map((row) => [Number(row.agentid), Number(row.id)]));
         if (commandByAgent.size < distinct.length) {
@@ -80,8 +84,8 @@ export class CommandRepository {
     }
   }
 
-  async get(id: number): Promise<CommandRow> {
-    const command = await this.dataSource.getRepository(CommandEntity).findOneBy({ id });
+  async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<CommandRow> {
+    const command = await manager.getRepository(CommandEntity).findOneBy({ id });
     if (!command) throw new NotFoundError('command', id);
     return command;
   }
@@ -93,34 +97,53 @@ export class CommandRepository {
     return query.orderBy('command.id', 'ASC').offset(page.offset).limit(page.limit).getMany();
   }
 
-  /** Sets `sent`, unless the command already succeeded. */
+  /**
+   * Records that the command was delivered: prepared → sent in one conditional UPDATE built from
+   * the transition table. A repeat on a `sent` command returns it unchanged; a finished command is
+   * refused (FAILED_PRECONDITION naming its status), never sent again.
+   */
   async markSent(id: number): Promise<CommandRow> {
-    await this.dataSource.query(`UPDATE commands SET status = 'sent' WHERE id = $1 AND status <> 'success'`, [id]);
-    return this.get(id);
+    return this.dataSource.transaction(async (manager) => {
+      const sent = await returnedRows<{ id: string }>(
+        manager,
+        `UPDATE commands SET status = 'sent' WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
+        [id, COMMAND_TRANSITIONS.sent.from],
+      );
+      const command = await this.get(id, manager);
+      if (sent.length > 0 || transitionOutcome(COMMAND_TRANSITIONS, command.status, 'sent') === 'unchanged') return command;
+      throw transitionRefused(COMMAND_TRANSITIONS, 'command', id, command.status, 'sent');
+    });
   }
 
   /**
-   * Records a returned command. A `success` is never overwritten, and only the agent that owns the
-   * command (same queueloc and pid, online or idle) may finish it: both checks are in the UPDATE
-   * itself, so two returns racing cannot both win.
+   * Records a returned command. The from-states (anything but `success`, from the transition
+   * table) and the owner check (same queueloc and pid, online or idle) are both in the one UPDATE,
+   * so two returns racing cannot both win. When it matches nothing, the row read once decides: a
+   * `success` is returned unchanged (overwritten = false), anything else is refused. The row is
+   * read in the same transaction, under the UPDATE's lock, so the answer is what this call wrote.
    */
   async finish(
     id: number,
     update: { status: CommandStatus; results: unknown[]; finishtime: Date; agentQueueloc: string; agentPid: number },
   ): Promise<FinishedCommand> {
-    const updated = await affectedRows(
-      this.dataSource.manager,
-      `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
-       FROM agents a
-       WHERE c.id = $1 AND c.status <> 'success' AND a.id = c.agentid
-         AND a.queueloc = $5 AND a.pid = $6 AND a.status IN ('online', 'idle')`,
-      [id, update.status, JSON.stringify(update.results), update.finishtime, update.agentQueueloc, update.agentPid],
-    );
-    const command = await this.get(id);
-    if (updated > 0) return { command, overwritten: true };
-    if (command.status === 'success') return { command, overwritten: false };
-    throw new FailedPreconditionError(
-      `command ${id} belongs to agent ${command.agentid}, which is not an online or idle agent at queueloc "${update.agentQueueloc}" with pid ${update.agentPid}`,
-    );
+    return this.dataSource.transaction(async (manager) => {
+      const finished = await returnedRows<{ id: string }>(
+        manager,
+        `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
+         FROM agents a
+         WHERE c.id = $1 AND c.status = ANY($7::text[]) AND a.id = c.agentid
+           AND a.queueloc = $5 AND a.pid = $6 AND a.status IN ('online', 'idle')
+         RETURNING c.id`,
+        [id, update.status, JSON.stringify(update.results), update.finishtime, update.agentQueueloc, update.agentPid, COMMAND_TRANSITIONS[update.status].from],
+      );
+      const command = await this.get(id, manager);
+      if (finished.length > 0) return { command, overwritten: true };
+      const outcome = transitionOutcome(COMMAND_TRANSITIONS, command.status, update.status);
+      if (outcome === 'unchanged') return { command, overwritten: false };
+      if (outcome === 'refused') throw transitionRefused(COMMAND_TRANSITIONS, 'command', id, command.status, update.status);
+      throw new FailedPreconditionError(
+        `command ${id} belongs to agent ${command.agentid}, which is not an online or idle agent at queueloc "${update.agentQueueloc}" with pid ${update.agentPid}`,
+      );
+    });
   }
 }
