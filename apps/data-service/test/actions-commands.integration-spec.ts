@@ -23,6 +23,7 @@ describe('ActionService and CommandService over gRPC', () => {
     const { commands, createdCount } = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
     expect(createdCount).toBe(10);
     expect(commands.map((c) => c.agentId)).toEqual(agentIds);
+    for (const next of ['scheduled', 'preparing', 'inflight']) await t.clients.actions.updateActionStatus({ id: actionId, status: next });
 
     const finish = (index: number, finalStatus: string) =>
       t.clients.commands.finishCommand({
@@ -42,7 +43,10 @@ describe('ActionService and CommandService over gRPC', () => {
     expect(counted!.counters).toEqual({ sent: 10, done: 4, inflight: 6, success: 2, cancelled: 0, expired: 0, failed: 1, timeout: 1 });
 
     // Finishing with commands in flight needs force; afterwards the action is completed.
-    expect((await grpcCode(t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false }))).code).toBe(status.FAILED_PRECONDITION);
+    expect(await grpcCode(t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false }))).toEqual({
+      code: status.FAILED_PRECONDITION,
+      details: `action ${actionId} still has 6 of 10 commands in flight; finish them first or set force`,
+    });
     for (let i = 4; i < 10; i++) await finish(i, 'success');
     const { action: finished } = await t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false });
     expect(finished).toMatchObject({ status: 'completed', counters: { sent: 10, done: 10, inflight: 0, success: 8 } });
@@ -61,7 +65,8 @@ describe('ActionService and CommandService over gRPC', () => {
     const late = await t.clients.commands.finishCommand({ ...returned, status: 'timeout', results: [] });
     expect(late.overwritten).toBe(false);
     expect(late.command).toMatchObject({ status: 'success', results: [{ foundanything: true }] });
-    expect((await t.clients.commands.markCommandSent({ id: ref.id })).command!.status).toBe('success');
+    const resent = await grpcCode(t.clients.commands.markCommandSent({ id: ref.id }));
+    expect(resent).toEqual({ code: status.FAILED_PRECONDITION, details: `command ${ref.id} is success: only prepared can change to sent` });
 
     const { command } = await t.clients.commands.getCommand({ id: ref.id });
     expect(command).toMatchObject({ id: ref.id, actionId, agentId: agentIds[0], status: 'success' });
@@ -71,7 +76,9 @@ describe('ActionService and CommandService over gRPC', () => {
 
   it('lists an action page by page and moves its status, refusing unknown ones', async () => {
     const actionId = (await t.clients.actions.createAction({ action: await signedAction(t, { name: 'status walk' }) })).action!.id;
-    expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' })).action!.status).toBe('inflight');
+    for (const next of ['scheduled', 'preparing', 'inflight']) {
+      expect((await t.clients.actions.updateActionStatus({ id: actionId, status: next })).action!.status).toBe(next);
+    }
     expect((await grpcCode(t.clients.actions.updateActionStatus({ id: actionId, status: 'exploded' }))).code).toBe(status.INVALID_ARGUMENT);
     expect((await t.clients.actions.updateActionStatus({ id: actionId, status: 'cancelled' })).action!.status).toBe('cancelled');
     expect((await grpcCode(t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' }))).code).toBe(status.FAILED_PRECONDITION);

@@ -61,6 +61,7 @@ describe("the scheduler's identity: generated key pair, signing on its behalf, p
     await call(A, 'getAction', t.clients.actions.getAction({ id: actionId }));
     await call(A, 'listActions', t.clients.actions.listActions({ pageSize: 0, pageToken: '' }));
     expect((await call(A, 'claimPendingActions', t.clients.actions.claimPendingActions({ limit: 10 }))).actions.map((a) => a.id)).toEqual([actionId]);
+    await call(A, 'updateActionStatus', t.clients.actions.updateActionStatus({ id: actionId, status: 'preparing' }));
     await call(A, 'updateActionStatus', t.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' }));
     await call(A, 'finishAction', t.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: true }));
 
