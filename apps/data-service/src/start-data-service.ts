@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import {
   ActionServiceService,
   AgentServiceService,
@@ -32,6 +32,7 @@ import { HeartbeatCoalescer } from './agents/heartbeat-coalescer';
 import { commandService } from './commands/command-service';
 import { maskUrl, type ServiceConfig } from './config/service-config';
 import { fleetService } from './fleet/fleet-service';
+import { atMostRepeated, guardDecoding, type BytesCheck } from './grpc/decode-guard';
 import { unaryHandlers, type UnaryMethods } from './grpc/unary';
 import { investigatorService } from './investigators/investigator-service';
 import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
@@ -62,7 +63,11 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
     databaseUrl = embedded.url;
   }
   try {
-    const dataSource = await openMigratedDataSource(databaseUrl, { poolSize: config.databasePoolSize, applicationName: 'mig-data-service' });
+    const dataSource = await openMigratedDataSource(databaseUrl, {
+      poolSize: config.databasePoolSize,
+      applicationName: 'mig-data-service',
+      acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    });
     logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
     return { dataSource, databaseUrl, embedded };
   } catch (error) {
@@ -93,18 +98,25 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
   const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
 
+  // A request over maxRequestBytes is refused RESOURCE_EXHAUSTED by grpc-js before it is decoded.
   const server = new Server({
-    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_receive_message_length': config.maxRequestBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
-  const handlers = <Service>(name: string, methods: UnaryMethods<Service>) => unaryHandlers(`mig.data.v1.${name}`, methods, logger);
-  server.addService(AgentServiceService, handlers('AgentService', agentService(agents, coalescer, clock)));
-  server.addService(ActionServiceService, handlers('ActionService', actionService(dataSource, actions, clock, signatures)));
-  server.addService(CommandServiceService, handlers('CommandService', commandService(commands, actions, agents, clock)));
-  server.addService(InvestigatorServiceService, handlers('InvestigatorService', investigatorService(investigators, actions, signatures, clock)));
-  server.addService(PermissionServiceService, handlers('PermissionService', permissionService(new PermissionRepository(dataSource), actions)));
-  server.addService(FleetServiceService, handlers('FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock)));
-  server.addService(SearchServiceService, handlers('SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets })));
+  const limits = config.limits;
+  const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: UnaryMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
+    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger));
+  // Lists over their cap are refused from the bytes, before decoding (field numbers from the protos).
+  const agentIdsCap = atMostRepeated(2, 'varints', limits.maxAgentIdsPerCall, 'agent_ids', 'agent ids');
+  serve(AgentServiceService, 'AgentService', agentService(agents, coalescer, clock, limits), {
+    recordHeartbeats: atMostRepeated(1, 'messages', limits.maxHeartbeatsPerCall, 'heartbeats', 'heartbeats'),
+  });
+  serve(ActionServiceService, 'ActionService', actionService(dataSource, actions, clock, signatures, limits));
+  serve(CommandServiceService, 'CommandService', commandService(commands, actions, agents, clock, limits), { createCommands: agentIdsCap });
+  serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock));
+  serve(PermissionServiceService, 'PermissionService', permissionService(new PermissionRepository(dataSource), actions, limits), { checkActionPermissions: agentIdsCap });
+  serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock));
+  serve(SearchServiceService, 'SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }));
 
   let port: number;
   try {

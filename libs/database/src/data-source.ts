@@ -16,6 +16,12 @@ export interface MigDataSourceOptions {
   poolSize?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
+  /**
+   * Longest wait for a connection, new or from the pool, in ms (default 10 s). Past it the call
+   * fails as unavailable instead of queueing until its caller's deadline (node-postgres's default
+   * is to wait forever).
+   */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -47,6 +53,7 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
     logging: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'mig-data',
+    connectTimeoutMS: options.acquireTimeoutMs ?? 10_000,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Action, ActionCounters, ActionDescription, ActionThreat, Operation } from './action';
 import { InvalidArgumentError } from './errors';
+import { quoteInput } from './quote-input';
 import { goField, isJsonObject } from './go-json-fields';
 import { ACTION_STATUSES, isOneOf } from './statuses';
 
@@ -28,7 +29,7 @@ export function parseActionFile(json: string | unknown): ActionFile {
   const signatures = goField(document, 'pgpsignatures');
   const status = optionalString(document, 'status');
   if (status !== undefined && status !== '' && !isOneOf(ACTION_STATUSES, status)) {
-    throw new InvalidArgumentError('action.status', `unknown status "${status}"`);
+    throw new InvalidArgumentError('action.status', `unknown status ${quoteInput(status)}`);
   }
   const id = goField(document, 'id');
   if (id !== undefined && id !== null && typeof id !== 'number') throw new InvalidArgumentError('action.id', 'must be a number');
@@ -102,7 +103,7 @@ function optionalTime(object: Record<string, unknown>, name: string): Date | und
   const value = optionalString(object, name);
   if (value === undefined || value === '') return undefined;
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) throw new InvalidArgumentError(`action.${name}`, `"${value}" is not an RFC 3339 time`);
+  if (Number.isNaN(time.getTime())) throw new InvalidArgumentError(`action.${name}`, `${quoteInput(value)} is not an RFC 3339 time`);
   return time.getTime() === GO_ZERO_TIME_MS ? undefined : time;
 }
 

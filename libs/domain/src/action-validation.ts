@@ -1,6 +1,7 @@
 import type { Action } from './action';
 import { InvalidArgumentError } from './errors';
 import { requireMigId } from './ids';
+import { DEFAULT_INPUT_LIMITS, requireJsonSize, type InputLimits } from './input-limits';
 import { requireText, TEXT_LIMITS } from './text-fields';
 
 /** The only action syntax MIG accepts. */
@@ -12,7 +13,7 @@ export const ACTION_SYNTAX_VERSION = 2;
  * `action.validfrom: is after action.expireafter`. Signatures are only checked for presence here;
  * verifying them is the job of the signature check.
  */
-export function validateAction(action: Action, now: Date = new Date(), field = 'action'): void {
+export function validateAction(action: Action, now: Date = new Date(), field = 'action', limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
   if (action.id !== undefined) requireMigId(action.id, `${field}.id`);
   requireText(action.name ?? '', `${field}.name`, TEXT_LIMITS.actionName);
   requireText(action.target ?? '', `${field}.target`, TEXT_LIMITS.actionTarget);
@@ -32,6 +33,7 @@ export function validateAction(action: Action, now: Date = new Date(), field = '
   }
   action.operations.forEach((operation, index) => {
     requireText(operation.module ?? '', `${field}.operations[${index}].module`, 256);
+    requireJsonSize(operation.parameters, `${field}.operations[${index}].parameters`, limits.maxActionJsonBytes);
   });
   if (!Array.isArray(action.pgpsignatures) || action.pgpsignatures.length === 0) {
     throw new InvalidArgumentError(`${field}.pgpsignatures`, 'must hold at least one signature');

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { DEFAULT_INPUT_LIMITS, requireJsonSize, type InputLimits } from './input-limits';
 import { requireText, TEXT_LIMITS } from './text-fields';
 
 /** What an agent reports about its endpoint (MIG's `environment`). */
@@ -27,7 +28,7 @@ export interface Heartbeat {
 }
 
 /** Throws INVALID_ARGUMENT naming the first missing or malformed field under `field`. */
-export function validateHeartbeat(heartbeat: Heartbeat, field = 'heartbeat'): void {
+export function validateHeartbeat(heartbeat: Heartbeat, field = 'heartbeat', limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
   for (const key of ['name', 'queueloc', 'mode', 'version'] as const) {
     requireText(heartbeat[key] ?? '', `${field}.${key}`, TEXT_LIMITS.agentText);
   }
@@ -38,4 +39,6 @@ export function validateHeartbeat(heartbeat: Heartbeat, field = 'heartbeat'): vo
     const value = heartbeat[key];
     if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new InvalidArgumentError(`${field}.${key}`, 'must be set to a valid time');
   }
+  requireJsonSize(heartbeat.environment, `${field}.environment`, limits.maxAgentJsonBytes);
+  requireJsonSize(heartbeat.tags, `${field}.tags`, limits.maxAgentJsonBytes);
 }

@@ -11,3 +11,6 @@ export * from './go-json-fields';
 export * from './paging';
 export * from './text-fields';
 export * from './target-expression';
+export * from './input-limits';
+export * from './quote-input';
+export * from './request-values';

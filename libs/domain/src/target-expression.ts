@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from './errors';
+import { quoteInput } from './quote-input';
 
 /** The longest target MIG stores (actions.target is varchar(2048)). */
 export const MAX_TARGET_LENGTH = 2048;
@@ -129,10 +130,10 @@ export function checkTargetExpression(target: string, field = 'target'): void {
 
   for (const word of words) {
     if (!word.quoted && STATEMENT_WORDS.has(word.text)) {
-      refuse(`"${word.text}" at position ${word.position} is not allowed: a target is one boolean expression over the agents columns`);
+      refuse(`${quoteInput(word.text)} at position ${word.position} is not allowed: a target is one boolean expression over the agents columns`);
     }
     if (word.next === '(' && !ALLOWED_FUNCTIONS.has(word.text) && (word.quoted || !KEYWORDS_BEFORE_PARENTHESIS.has(word.text))) {
-      refuse(`function "${word.text}" (position ${word.position}) is not allowed in targets; allowed functions: ${[...ALLOWED_FUNCTIONS].join(', ')}`);
+      refuse(`function ${quoteInput(word.text)} (position ${word.position}) is not allowed in targets; allowed functions: ${[...ALLOWED_FUNCTIONS].join(', ')}`);
     }
   }
 }

@@ -9,6 +9,8 @@ import {
   requireMigId,
   validateAction,
   type ActionStatus,
+  quoteInput,
+  type InputLimits,
 } from '@mig-data/domain';
 import type { DataSource } from 'typeorm';
 import type { UnaryMethods } from '../grpc/unary';
@@ -20,7 +22,13 @@ import type { ActionSignatures } from './action-signatures';
 const INITIAL_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
 
 /** The ActionService RPCs (proto/mig/data/v1/action_service.proto). */
-export function actionService(dataSource: DataSource, actions: ActionRepository, clock: () => Date, signatures: ActionSignatures): UnaryMethods<ActionServiceServer> {
+export function actionService(
+  dataSource: DataSource,
+  actions: ActionRepository,
+  clock: () => Date,
+  signatures: ActionSignatures,
+  limits: InputLimits,
+): UnaryMethods<ActionServiceServer> {
   const withCounters = async (rows: ActionRow[]): Promise<ActionMessage[]> => {
     const ids = rows.map((row) => row.id);
     const [counters, signers] = await Promise.all([actions.counters(ids), signatures.signersOf(ids)]);
@@ -32,10 +40,10 @@ export function actionService(dataSource: DataSource, actions: ActionRepository,
       if (!action) throw new InvalidArgumentError('action', 'is required');
       const now = clock();
       const domainAction = actionFromMessage(action);
-      validateAction(domainAction, now);
+      validateAction(domainAction, now, 'action', limits);
       const status = action.status === '' ? 'pending' : action.status;
       if (!isOneOf(INITIAL_STATUSES, status)) {
-        throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not "${status}"`);
+        throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not ${quoteInput(status)}`);
       }
       // Signatures are checked before the id is: a caller may not learn which actions exist.
       const verified = await signatures.verify(domainAction);
@@ -83,7 +91,7 @@ export function actionService(dataSource: DataSource, actions: ActionRepository,
 
 function requireActionStatus(status: string, field: string): ActionStatus {
   if (!isOneOf(ACTION_STATUSES, status)) {
-    throw new InvalidArgumentError(field, `unknown action status "${status}"; one of ${ACTION_STATUSES.join(', ')}`);
+    throw new InvalidArgumentError(field, `unknown action status ${quoteInput(status)}; one of ${ACTION_STATUSES.join(', ')}`);
   }
   return status;
 }

@@ -1,26 +1,38 @@
 import type { AgentServiceServer } from '@mig-data/contract';
 import type { AgentRepository } from '@mig-data/database';
-import { AGENT_STATUSES, InvalidArgumentError, isOneOf, nextPageToken, readPage, requireMigId, validateHeartbeat } from '@mig-data/domain';
+import {
+  AGENT_STATUSES,
+  InvalidArgumentError,
+  isOneOf,
+  nextPageToken,
+  quoteInput,
+  readPage,
+  requireAtMost,
+  requireMigId,
+  validateHeartbeat,
+  type InputLimits,
+} from '@mig-data/domain';
 import { agentToMessage, heartbeatFromMessage } from './agent-mapping';
 import type { HeartbeatCoalescer } from './heartbeat-coalescer';
 import type { UnaryMethods } from '../grpc/unary';
 
 /** The AgentService RPCs (proto/mig/data/v1/agent_service.proto). */
-export function agentService(agents: AgentRepository, coalescer: HeartbeatCoalescer, clock: () => Date): UnaryMethods<AgentServiceServer> {
+export function agentService(agents: AgentRepository, coalescer: HeartbeatCoalescer, clock: () => Date, limits: InputLimits): UnaryMethods<AgentServiceServer> {
   return {
     recordHeartbeat: async ({ heartbeat }) => {
       if (!heartbeat) throw new InvalidArgumentError('heartbeat', 'is required');
       const domainHeartbeat = heartbeatFromMessage(heartbeat, clock());
-      validateHeartbeat(domainHeartbeat);
+      validateHeartbeat(domainHeartbeat, 'heartbeat', limits);
       return coalescer.record(domainHeartbeat);
     },
 
     recordHeartbeats: async ({ heartbeats }) => {
       if (heartbeats.length === 0) throw new InvalidArgumentError('heartbeats', 'must hold at least one heartbeat');
+      requireAtMost(heartbeats.length, 'heartbeats', limits.maxHeartbeatsPerCall, 'heartbeats');
       const now = clock();
       const domainHeartbeats = heartbeats.map((heartbeat, index) => {
         const domainHeartbeat = heartbeatFromMessage(heartbeat, now);
-        validateHeartbeat(domainHeartbeat, `heartbeats[${index}]`);
+        validateHeartbeat(domainHeartbeat, `heartbeats[${index}]`, limits);
         return domainHeartbeat;
       });
       return { results: await agents.recordHeartbeats(domainHeartbeats) };
@@ -30,7 +42,7 @@ export function agentService(agents: AgentRepository, coalescer: HeartbeatCoales
 
     listAgents: async (request) => {
       if (request.status !== undefined && !isOneOf(AGENT_STATUSES, request.status)) {
-        throw new InvalidArgumentError('status', `unknown agent status "${request.status}"; one of ${AGENT_STATUSES.join(', ')}`);
+        throw new InvalidArgumentError('status', `unknown agent status ${quoteInput(request.status)}; one of ${AGENT_STATUSES.join(', ')}`);
       }
       const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 1000 });
       const rows = await agents.list(

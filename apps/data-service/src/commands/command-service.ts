@@ -8,6 +8,10 @@ import {
   nextPageToken,
   readPage,
   requireMigId,
+  quoteInput,
+  requireAtMost,
+  requireJsonSize,
+  type InputLimits,
 } from '@mig-data/domain';
 import type { UnaryMethods } from '../grpc/unary';
 import { actionToMessage } from '../actions/action-mapping';
@@ -20,11 +24,15 @@ export function commandService(
   actions: ActionRepository,
   agents: AgentRepository,
   clock: () => Date,
+  limits: InputLimits,
 ): UnaryMethods<CommandServiceServer> {
   return {
     createCommands: async ({ actionId, agentIds, starttime }) => {
       requireMigId(actionId, 'action_id');
       if (agentIds.length === 0) throw new InvalidArgumentError('agent_ids', 'must name at least one agent');
+      // The cap also keeps the answer under the largest message the service sends (see
+      // create-commands-answer.ts): the commands are committed before the answer goes out.
+      requireAtMost(agentIds.length, 'agent_ids', limits.maxAgentIdsPerCall, 'agent ids');
       agentIds.forEach((id, index) => requireMigId(id, `agent_ids[${index}]`));
       const created = await commands.createForAgents(actionId, agentIds, starttime ?? clock());
       return { commands: created.commands, createdCount: created.createdCount };
@@ -39,7 +47,7 @@ export function commandService(
     listCommands: async (request) => {
       await actions.get(requireMigId(request.actionId, 'action_id'));
       if (request.status !== undefined && !isOneOf(COMMAND_STATUSES, request.status)) {
-        throw new InvalidArgumentError('status', `unknown command status "${request.status}"; one of ${COMMAND_STATUSES.join(', ')}`);
+        throw new InvalidArgumentError('status', `unknown command status ${quoteInput(request.status)}; one of ${COMMAND_STATUSES.join(', ')}`);
       }
       const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 10000 });
       const rows = await commands.listByAction(request.actionId, request.status, page);
@@ -51,10 +59,11 @@ export function commandService(
     finishCommand: async (request) => {
       requireMigId(request.id, 'id');
       if (!isOneOf(FINAL_COMMAND_STATUSES, request.status)) {
-        throw new InvalidArgumentError('status', `a command finishes ${FINAL_COMMAND_STATUSES.join(', ')}, not "${request.status}"`);
+        throw new InvalidArgumentError('status', `a command finishes ${FINAL_COMMAND_STATUSES.join(', ')}, not ${quoteInput(request.status)}`);
       }
       if (request.agentQueueloc === '') throw new InvalidArgumentError('agent_queueloc', 'must name the returning agent');
       if (request.agentPid <= 0) throw new InvalidArgumentError('agent_pid', 'must be the returning agent\'s process id');
+      requireJsonSize(request.results, 'results', limits.maxActionJsonBytes);
       const finished = await commands.finish(request.id, {
         status: request.status,
         results: request.results,

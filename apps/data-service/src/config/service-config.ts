@@ -1,3 +1,6 @@
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '@mig-data/domain';
+import { maxCreateCommandsAnswerBytes } from '../commands/create-commands-answer';
+
 /**
  * The data service's whole configuration, read once at start-up from the environment. Every
  * problem is reported together; no other code reads process.env.
@@ -13,8 +16,14 @@ export interface ServiceConfig {
   listenAddress: string;
   /** Connections in the database pool. */
   databasePoolSize: number;
-  /** Largest gRPC message accepted or sent, in bytes (100,000 command refs need a few MB). */
+  /** Longest wait for a database connection before a call fails UNAVAILABLE. */
+  databaseAcquireTimeoutMs: number;
+  /** Largest gRPC message sent, in bytes (an answer of 100,000 command refs takes 2 MB). */
   maxMessageBytes: number;
+  /** Largest gRPC request accepted, in bytes; a larger one is refused RESOURCE_EXHAUSTED before it is decoded. */
+  maxRequestBytes: number;
+  /** Caps on what one call may carry, checked before any work. */
+  limits: InputLimits;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Longest a target expansion may run before it is cancelled. */
   targetTimeoutMs: number;
@@ -34,7 +43,13 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL (default 0: any free port)',
   MIG_DATA_LISTEN: 'gRPC listen address host:port (default 127.0.0.1:50051)',
   MIG_DATA_DB_POOL_SIZE: 'database connections (default 10)',
-  MIG_DATA_MAX_MESSAGE_BYTES: 'largest gRPC message in bytes (default 67108864)',
+  MIG_DATA_DB_ACQUIRE_TIMEOUT_MS: 'longest wait in ms for a database connection; then the call fails UNAVAILABLE (default 10000)',
+  MIG_DATA_MAX_MESSAGE_BYTES: 'largest gRPC answer sent in bytes (default 67108864)',
+  MIG_DATA_MAX_REQUEST_BYTES: 'largest gRPC request accepted in bytes; larger ones fail RESOURCE_EXHAUSTED (default 16777216)',
+  MIG_DATA_MAX_AGENT_JSON_BYTES: "largest environment, and largest tags, of one heartbeat in bytes of JSON (default 65536)",
+  MIG_DATA_MAX_ACTION_JSON_BYTES: "largest parameters of one operation, and results of one command, in bytes of JSON (default 4194304)",
+  MIG_DATA_MAX_HEARTBEATS_PER_CALL: 'most heartbeats in one RecordHeartbeats call (default 10000)',
+  MIG_DATA_MAX_AGENT_IDS_PER_CALL: 'most agent ids in one CreateCommands or CheckActionPermissions call; its answer must fit MIG_DATA_MAX_MESSAGE_BYTES (default 100000)',
   MIG_DATA_LOG_LEVEL: 'debug, info, warn or error (default info)',
   MIG_DATA_TARGET_TIMEOUT_MS: 'time limit of one target expansion in ms (default 5000)',
   MIG_DATA_AGENT_HEARTBEAT_FREQ_MS: "agents' heartbeat period in ms; silent 5 x this, online agents become idle (default 60000)",
@@ -80,7 +95,15 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     embeddedPostgresPort: integer('MIG_DATA_EMBEDDED_PG_PORT', 0, 0, 65535),
     listenAddress,
     databasePoolSize: integer('MIG_DATA_DB_POOL_SIZE', 10, 1, 500),
+    databaseAcquireTimeoutMs: integer('MIG_DATA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
     maxMessageBytes: integer('MIG_DATA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024 * 1024),
+    maxRequestBytes: integer('MIG_DATA_MAX_REQUEST_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
+    limits: {
+      maxAgentJsonBytes: integer('MIG_DATA_MAX_AGENT_JSON_BYTES', DEFAULT_INPUT_LIMITS.maxAgentJsonBytes, 1024, 64 * 1024 * 1024),
+      maxActionJsonBytes: integer('MIG_DATA_MAX_ACTION_JSON_BYTES', DEFAULT_INPUT_LIMITS.maxActionJsonBytes, 1024, 512 * 1024 * 1024),
+      maxHeartbeatsPerCall: integer('MIG_DATA_MAX_HEARTBEATS_PER_CALL', DEFAULT_INPUT_LIMITS.maxHeartbeatsPerCall, 1, 1_000_000),
+      maxAgentIdsPerCall: integer('MIG_DATA_MAX_AGENT_IDS_PER_CALL', DEFAULT_INPUT_LIMITS.maxAgentIdsPerCall, 1, 10_000_000),
+    },
     logLevel: logLevel as ServiceConfig['logLevel'],
     targetTimeoutMs: integer('MIG_DATA_TARGET_TIMEOUT_MS', 5000, 10, 600_000),
     agentHeartbeatFrequencyMs: integer('MIG_DATA_AGENT_HEARTBEAT_FREQ_MS', 60_000, 1000, 86_400_000),
@@ -88,6 +111,13 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     agentStatusJobIntervalMs: integer('MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS', 60_000, 0, 86_400_000),
     agentsStatsJobIntervalMs: integer('MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS', 300_000, 0, 86_400_000),
   };
+  const answerBytes = maxCreateCommandsAnswerBytes(config.limits.maxAgentIdsPerCall);
+  if (answerBytes > config.maxMessageBytes) {
+    problems.push(
+      `MIG_DATA_MAX_AGENT_IDS_PER_CALL=${config.limits.maxAgentIdsPerCall}: a CreateCommands answer for that many agents can take ${answerBytes} bytes, ` +
+        `more than MIG_DATA_MAX_MESSAGE_BYTES=${config.maxMessageBytes}; lower the first or raise the second`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,5 +1,7 @@
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { requireStorableValues } from '@mig-data/domain';
 import type { Logger } from '../logging/logger';
+import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
 
 /** An RPC written as a plain async function of its request. */
@@ -11,14 +13,25 @@ export type UnaryMethods<Service> = { [Name in keyof Service as string extends N
 
 /**
  * Turns async methods into grpc-js unary handlers: the result or the mapped error goes back to
- * the caller, and every failure is logged with the method's name.
+ * the caller, and every failure is logged with the method's name. Before a method runs, the
+ * request must have decoded (see decode-guard.ts) and hold only values that can be stored
+ * (no NUL, times in range, finite numbers): one check for every field of every RPC.
  */
 export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethods<Service>, logger: Logger): Service & UntypedServiceImplementation {
   const handlers: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods as Record<string, UnaryMethod<unknown, unknown>>)) {
     const fullName = `${serviceName}/${name}`;
+    const run = async (request: unknown) => {
+      if (request instanceof RefusedRequest) {
+        const { undecodable } = request;
+        if (undecodable) logger.warn('undecodable request', { method: fullName, bytes: undecodable.byteLength, error: String(undecodable.cause) });
+        throw request.error;
+      }
+      requireStorableValues(request);
+      return method(request);
+    };
     handlers[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      method(call.request).then(
+      run(call.request).then(
         (response) => callback(null, response),
         (error: unknown) => {
           const serviceError = toServiceError(error, logger, { method: fullName });

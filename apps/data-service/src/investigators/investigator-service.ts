@@ -12,6 +12,7 @@ import {
   requireText,
   TEXT_LIMITS,
   type InvestigatorStatus,
+  quoteInput,
 } from '@mig-data/domain';
 import { generateSchedulerKeyPair, readInvestigatorPublicKey, signAction } from '@mig-data/pgp';
 import type { ActionSignatures } from '../actions/action-signatures';
@@ -45,7 +46,7 @@ export function investigatorService(
 
     getInvestigatorByFingerprint: async ({ pgpfingerprint }) => {
       const fingerprint = pgpfingerprint.replace(/\s+/g, '');
-      if (!FINGERPRINT.test(fingerprint)) throw new InvalidArgumentError('pgpfingerprint', `must be 40 hex characters (64 for a v6 key), got "${pgpfingerprint}"`);
+      if (!FINGERPRINT.test(fingerprint)) throw new InvalidArgumentError('pgpfingerprint', `must be 40 hex characters (64 for a v6 key), got ${quoteInput(pgpfingerprint)}`);
       const row = await investigators.findByFingerprint(fingerprint);
       if (!row) throw new NotFoundError('investigator with fingerprint', fingerprint.toUpperCase());
       return { investigator: investigatorToMessage(row) };
@@ -109,7 +110,7 @@ async function schedulerKeys(name: string) {
 
 function requireInvestigatorStatus(status: string): InvestigatorStatus {
   if (!isOneOf(INVESTIGATOR_STATUSES, status)) {
-    throw new InvalidArgumentError('status', `must be one of ${INVESTIGATOR_STATUSES.join(', ')}, got "${status}"`);
+    throw new InvalidArgumentError('status', `must be one of ${INVESTIGATOR_STATUSES.join(', ')}, got ${quoteInput(status)}`);
   }
   return status;
 }

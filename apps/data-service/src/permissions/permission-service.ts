@@ -1,15 +1,13 @@
 import type { OperationPermission, PermissionServiceServer } from '@mig-data/contract';
 import type { ActionRepository, OperationPermissionRecord, PermissionRepository } from '@mig-data/database';
-import { InvalidArgumentError, nextPageToken, readPage, requireMigId, requireText } from '@mig-data/domain';
+import { InvalidArgumentError, nextPageToken, readPage, requireAtMost, requireMigId, requireText, type InputLimits } from '@mig-data/domain';
 import type { UnaryMethods } from '../grpc/unary';
 
 /** modules.name is varchar(256). */
 const MODULE_NAME_LENGTH = 256;
-/** A check covers one action's target agents: as many as one command fan-out. */
-const MAX_CHECKED_AGENTS = 100_000;
 
 /** The PermissionService RPCs (proto/mig/data/v1/permission_service.proto). */
-export function permissionService(permissions: PermissionRepository, actions: ActionRepository): UnaryMethods<PermissionServiceServer> {
+export function permissionService(permissions: PermissionRepository, actions: ActionRepository, limits: InputLimits): UnaryMethods<PermissionServiceServer> {
   return {
     createModule: async ({ name }) => ({ module: await permissions.createModule(requireText(name, 'name', MODULE_NAME_LENGTH)) }),
 
@@ -47,7 +45,8 @@ export function permissionService(permissions: PermissionRepository, actions: Ac
     checkActionPermissions: async ({ actionId, agentIds }) => {
       requireMigId(actionId, 'action_id');
       if (agentIds.length === 0) throw new InvalidArgumentError('agent_ids', 'must list the agents to check');
-      if (agentIds.length > MAX_CHECKED_AGENTS) throw new InvalidArgumentError('agent_ids', `lists ${agentIds.length} agents; at most ${MAX_CHECKED_AGENTS} per call`);
+      // A check covers one action's target agents: as many as one command fan-out.
+      requireAtMost(agentIds.length, 'agent_ids', limits.maxAgentIdsPerCall, 'agent ids');
       agentIds.forEach((agentId, index) => requireMigId(agentId, `agent_ids[${index}]`));
       const action = await actions.get(actionId);
       const records = await permissions.check(action.id, agentIds, (action.operations ?? []).map((operation) => operation.module));

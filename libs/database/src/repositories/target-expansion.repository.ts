@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { checkTargetExpression, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError } from '@mig-data/domain';
+import { checkTargetExpression, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, quoteInput } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
 import { QUERY_CANCELED, sqlState } from './postgres-errors';
 
@@ -92,7 +92,7 @@ export class TargetExpansionRepository {
       } catch (error) {
         const state = sqlState(error) ?? '';
         if (state === QUERY_CANCELED) throw new DeadlineExceededError(`target: evaluation ran past the ${this.timeoutMs} ms limit and was cancelled`);
-        if (TARGET_FAULT_CLASSES.has(state.slice(0, 2))) throw new InvalidArgumentError('target', `PostgreSQL refused it: ${(error as Error).message}`);
+        if (TARGET_FAULT_CLASSES.has(state.slice(0, 2))) throw new InvalidArgumentError('target', `PostgreSQL refused it: ${quoteInput((error as Error).message, 200)}`);
         throw error;
       }
     } finally {
