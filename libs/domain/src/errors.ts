@@ -3,7 +3,15 @@
 // to fix and never carry SQL or key material.
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'invalid-argument' | 'not-found' | 'already-exists' | 'failed-precondition' | 'permission-denied' | 'deadline-exceeded';
+  abstract readonly kind:
+    | 'invalid-argument'
+    | 'not-found'
+    | 'already-exists'
+    | 'failed-precondition'
+    | 'permission-denied'
+    | 'deadline-exceeded'
+    | 'unavailable'
+    | 'aborted';
 }
 
 /** The request itself is wrong; `field` names the offending field (e.g. `action.validfrom`). */
@@ -37,4 +45,20 @@ export class PermissionDeniedError extends DomainError {
 /** Work stopped because it ran past its time limit (e.g. a target expression that runs too long). */
 export class DeadlineExceededError extends DomainError {
   readonly kind = 'deadline-exceeded' as const;
+}
+
+/**
+ * The database cannot be reached right now (connection lost, server restarting, every pooled
+ * connection busy): nothing was done, and the same call may succeed after a short wait.
+ */
+export class UnavailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
+}
+
+/**
+ * The work collided with concurrent work (serialization failure, deadlock) and was rolled back,
+ * after the retries the service makes itself: nothing was done; retrying the whole call is safe.
+ */
+export class AbortedError extends DomainError {
+  readonly kind = 'aborted' as const;
 }

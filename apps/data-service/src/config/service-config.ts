@@ -42,7 +42,7 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_DIR: 'directory of the embedded PostgreSQL (default .mig-data/postgres)',
   MIG_DATA_EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL (default 0: any free port)',
   MIG_DATA_LISTEN: 'gRPC listen address host:port (default 127.0.0.1:50051)',
-  MIG_DATA_DB_POOL_SIZE: 'database connections (default 10)',
+  MIG_DATA_DB_POOL_SIZE: 'database connections, at least 2 (default 10)',
   MIG_DATA_DB_ACQUIRE_TIMEOUT_MS: 'longest wait in ms for a database connection; then the call fails UNAVAILABLE (default 10000)',
   MIG_DATA_MAX_MESSAGE_BYTES: 'largest gRPC answer sent in bytes (default 67108864)',
   MIG_DATA_MAX_REQUEST_BYTES: 'largest gRPC request accepted in bytes; larger ones fail RESOURCE_EXHAUSTED (default 16777216)',
@@ -94,7 +94,8 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     dataDir: env.MIG_DATA_DIR || '.mig-data/postgres',
     embeddedPostgresPort: integer('MIG_DATA_EMBEDDED_PG_PORT', 0, 0, 65535),
     listenAddress,
-    databasePoolSize: integer('MIG_DATA_DB_POOL_SIZE', 10, 1, 500),
+    // Two at least: migrations hold one connection for their lock while they run on another.
+    databasePoolSize: integer('MIG_DATA_DB_POOL_SIZE', 10, 2, 500),
     databaseAcquireTimeoutMs: integer('MIG_DATA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
     maxMessageBytes: integer('MIG_DATA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024 * 1024),
     maxRequestBytes: integer('MIG_DATA_MAX_REQUEST_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
