@@ -20,6 +20,7 @@ import {
   SearchRepository,
   SignatureRepository,
   TargetExpansionRepository,
+  DataDirectoryUnreachableError,
   openMigratedDataSource,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
@@ -55,11 +56,16 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     logger.info('starting embedded PostgreSQL', { dataDir: config.dataDir });
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      port: config.embeddedPostgresPort,
-      log: (message) => logger.debug('postgres', { message }),
-    });
+    try {
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        log: (message) => logger.debug('postgres', { message }),
+      });
+    } catch (error) {
+      if (!(error instanceof DataDirectoryUnreachableError)) throw error;
+      throw new Error(`${error.reason}; set MIG_DATA_DIR to a directory that user can reach (e.g. MIG_DATA_DIR=/var/lib/mig-data), run as a non-root user, or set DATABASE_URL`);
+    }
     databaseUrl = embedded.url;
   }
   try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { openMigratedDataSource } from './data-source';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres } from './embedded-postgres/embedded-postgres';
 
 /**
  * Throwaway MIG databases for tests and benchmarks: a PostgreSQL to create them on (the server
