@@ -119,7 +119,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   });
   serve(ActionServiceService, 'ActionService', actionService(dataSource, actions, clock, signatures, limits));
   serve(CommandServiceService, 'CommandService', commandService(commands, actions, agents, clock, limits), { createCommands: agentIdsCap });
-  serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock));
+  serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock, { allowNonRsaKeys: config.allowNonRsaKeys }));
   serve(PermissionServiceService, 'PermissionService', permissionService(new PermissionRepository(dataSource), actions, limits), { checkActionPermissions: agentIdsCap });
   serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock));
   serve(SearchServiceService, 'SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }));

@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { generateKey, revokeKey } from 'openpgp';
 import { grpcCode } from './support/fixtures';
 import { registerTestInvestigator } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 import { generateKeyPair } from '@mig-data/pgp';
+import { readServiceConfig } from '../src/config/service-config';
 
 describe('InvestigatorService over gRPC', () => {
   let t: TestService;
@@ -14,24 +17,62 @@ describe('InvestigatorService over gRPC', () => {
 
   const investigatorCount = async () => (await t.sql.query(`SELECT count(*)::int AS n FROM investigators`)).rows[0].n as number;
 
-  it.each([['RSA 2048', 'rsa2048' as const], ['Ed25519', 'ed25519' as const]])(
-    'registers an investigator from a %s public key, the fingerprint read from the key (seed §2.1 in one call)',
-    async (_name, algorithm) => {
-      const keys = await generateKeyPair(`Bob Kelso ${algorithm}`, 'bob@example.net', algorithm);
-      const { investigator } = await t.clients.investigators.createInvestigator({ name: `Bob Kelso ${algorithm}`, publickey: keys.armoredPublicKey });
-      expect(investigator).toMatchObject({ name: `Bob Kelso ${algorithm}`, pgpfingerprint: keys.fingerprint, status: 'active' });
-      expect(investigator!.pgpfingerprint).toMatch(/^[0-9A-F]{40}$/);
-      expect(investigator!.publickey).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+  it('registers an investigator from an RSA public key, the fingerprint read from the key (seed §2.1 in one call)', async () => {
+    const keys = await generateKeyPair('Bob Kelso', 'bob@example.net', 'rsa2048');
+    const { investigator } = await t.clients.investigators.createInvestigator({ name: 'Bob Kelso', publickey: keys.armoredPublicKey });
+    expect(investigator).toMatchObject({ name: 'Bob Kelso', pgpfingerprint: keys.fingerprint, status: 'active' });
+    expect(investigator!.pgpfingerprint).toMatch(/^[0-9A-F]{40}$/);
+    expect(investigator!.publickey).toContain('-----BEGIN PGP PUBLIC KEY BLOCK-----');
 
-      const { rows } = await t.sql.query(`SELECT pgpfingerprint, status, privatekey IS NULL AS noprivatekey, convert_from(publickey, 'UTF8') AS publickey FROM investigators WHERE id = $1`, [investigator!.id]);
-      expect(rows[0]).toMatchObject({ pgpfingerprint: keys.fingerprint, status: 'active', noprivatekey: true });
-      expect(rows[0].publickey).toBe(investigator!.publickey);
+    const { rows } = await t.sql.query(`SELECT pgpfingerprint, status, privatekey IS NULL AS noprivatekey, convert_from(publickey, 'UTF8') AS publickey FROM investigators WHERE id = $1`, [investigator!.id]);
+    expect(rows[0]).toMatchObject({ pgpfingerprint: keys.fingerprint, status: 'active', noprivatekey: true });
+    expect(rows[0].publickey).toBe(investigator!.publickey);
 
-      expect((await t.clients.investigators.getInvestigator({ id: investigator!.id })).investigator).toEqual(investigator);
-      const byFingerprint = await t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: keys.fingerprint.toLowerCase() });
-      expect(byFingerprint.investigator).toEqual(investigator);
-    },
-  );
+    expect((await t.clients.investigators.getInvestigator({ id: investigator!.id })).investigator).toEqual(investigator);
+    const byFingerprint = await t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: keys.fingerprint.toLowerCase() });
+    expect(byFingerprint.investigator).toEqual(investigator);
+  });
+
+  it("refuses by default, as INVALID_ARGUMENT saying why, keys MIG's Go agents cannot read: Ed25519, an RSA key with an Ed25519 signing subkey or a Curve25519 subkey, a v6 key", async () => {
+    const rsa = { type: 'rsa' as const, rsaBits: 2048 };
+    const ed25519 = await generateKeyPair('Ed Twentyfive', 'ed@example.net', 'ed25519');
+    const ed25519Subkey = await generateKey({ ...rsa, userIDs: [{ name: 'Subkey Signer' }], subkeys: [{}, { type: 'ecc', curve: 'ed25519Legacy', sign: true }] });
+    const curve25519Subkey = await generateKey({ ...rsa, userIDs: [{ name: 'Curve Encrypter' }], subkeys: [{ type: 'ecc', curve: 'curve25519Legacy' }] });
+    const version6 = await generateKey({ ...rsa, userIDs: [{ name: 'Version Six' }], config: { v6Keys: true } });
+    const cases: Array<[string, string]> = [
+      [ed25519.armoredPublicKey, 'its primary key is eddsaLegacy (ed25519Legacy), not RSA'],
+      [ed25519Subkey.publicKey, 'eddsaLegacy (ed25519Legacy), not RSA'],
+      [curve25519Subkey.publicKey, 'ecdh (curve25519Legacy), not RSA'],
+      [version6.publicKey, 'its primary key is an OpenPGP version 6 key'],
+    ];
+    const before = await investigatorCount();
+    for (const [publickey, reason] of cases) {
+      const refused = await grpcCode(t.clients.investigators.createInvestigator({ name: 'Not For Go Agents', publickey }));
+      expect(refused).toEqual({ code: status.INVALID_ARGUMENT, details: expect.stringContaining(reason) });
+      expect(refused.details).toContain("MIG's Go agents (golang.org/x/crypto/openpgp) verify only version 4 RSA keys");
+      expect(refused.details).toContain('MIG_DATA_ALLOW_NON_RSA_KEYS=true');
+    }
+    expect(await investigatorCount()).toBe(before);
+  });
+
+  it('accepts an Ed25519 key when the operator sets MIG_DATA_ALLOW_NON_RSA_KEYS=true (fleets whose agents can verify it)', async () => {
+    const allowing = await startTestService(undefined, undefined, { MIG_DATA_ALLOW_NON_RSA_KEYS: 'true' });
+    try {
+      const keys = await generateKeyPair('Ed Allowed', 'ed.allowed@example.net', 'ed25519');
+      const { investigator } = await allowing.clients.investigators.createInvestigator({ name: 'Ed Allowed', publickey: keys.armoredPublicKey });
+      expect(investigator).toMatchObject({ name: 'Ed Allowed', pgpfingerprint: keys.fingerprint, status: 'active' });
+    } finally {
+      await allowing.stop();
+    }
+  });
+
+  it('documents MIG_DATA_ALLOW_NON_RSA_KEYS in --help and takes only true or false', () => {
+    const help = execFileSync(process.execPath, [join(__dirname, '../dist/main.js'), '--help'], { encoding: 'utf8' });
+    expect(help).toMatch(/MIG_DATA_ALLOW_NON_RSA_KEYS +true: CreateInvestigator accepts keys other than RSA v4/);
+    expect(readServiceConfig({ MIG_DATA_ALLOW_NON_RSA_KEYS: 'true' }).allowNonRsaKeys).toBe(true);
+    expect(readServiceConfig({}).allowNonRsaKeys).toBe(false);
+    expect(() => readServiceConfig({ MIG_DATA_ALLOW_NON_RSA_KEYS: 'yes' })).toThrow(/MIG_DATA_ALLOW_NON_RSA_KEYS="yes": must be true or false/);
+  });
 
   it('refuses a second investigator with the same key as ALREADY_EXISTS, naming the holder', async () => {
     const first = await registerTestInvestigator(t, 'First Holder');

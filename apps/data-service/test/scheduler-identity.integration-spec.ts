@@ -67,7 +67,7 @@ describe("the scheduler's identity: generated key pair, signing on its behalf, p
 
     // every other InvestigatorService RPC, answered about the scheduler
     const person = await registerTestInvestigator(t, 'Another Person');
-    await call(I, 'createInvestigator', investigators.createInvestigator({ name: 'Third Person', publickey: (await generateKeyPair('Third Person', 'third@example.net', 'ed25519')).armoredPublicKey }));
+    await call(I, 'createInvestigator', investigators.createInvestigator({ name: 'Third Person', publickey: (await generateKeyPair('Third Person', 'third@example.net', 'rsa2048')).armoredPublicKey }));
     await call(I, 'getInvestigator', investigators.getInvestigator({ id: scheduler!.id }));
     await call(I, 'getInvestigatorByFingerprint', investigators.getInvestigatorByFingerprint({ pgpfingerprint: scheduler!.pgpfingerprint }));
     await call(I, 'listInvestigators', investigators.listInvestigators({ pageSize: 0, pageToken: '' }));

@@ -29,7 +29,9 @@ describe('CreateAction verifies signatures against active investigators', () => 
   let alice: TestInvestigator;
   let bob: TestInvestigator;
   beforeAll(async () => {
-    t = await startTestService();
+    // Ed25519 investigators (Bob, Dana) need the operator's setting: signatures of every key the
+    // service can be told to accept must verify.
+    t = await startTestService(undefined, undefined, { MIG_DATA_ALLOW_NON_RSA_KEYS: 'true' });
     [alice, bob] = await Promise.all([registerTestInvestigator(t, 'Alice RSA', 'rsa2048'), registerTestInvestigator(t, 'Bob Ed25519', 'ed25519')]);
   });
   afterAll(() => t.stop());

@@ -47,7 +47,7 @@ describe('mig-operator investigators and sign, against the running data service'
     service = await spawnDataService();
     clients = connectDataService(service.address);
     dir = mkdtempSync(join(tmpdir(), 'mig-operator-'));
-    bob = await generateKeyPair('Bob Kelso', 'bob.kelso@example.net', 'ed25519');
+    bob = await generateKeyPair('Bob Kelso', 'bob.kelso@example.net', 'rsa2048');
     files.publicKey = join(dir, 'bob.pub.asc');
     files.privateKey = join(dir, 'bob.sec.asc');
     writeFileSync(files.publicKey, bob.armoredPublicKey);
@@ -73,6 +73,17 @@ describe('mig-operator investigators and sign, against the running data service'
     const investigators = JSON.parse(listed.out) as Array<{ name: string; pgpfingerprint: string; status: string }>;
     expect(investigators).toEqual([expect.objectContaining({ name: 'Bob Kelso', pgpfingerprint: bob.fingerprint, status: 'active' })]);
     expect((await run('investigators')).out).toMatch(/^id +\| name +\| pgpfingerprint/);
+  });
+
+  it("shows why the service refuses a key MIG's Go agents cannot read (Ed25519) and what the operator can do", async () => {
+    const ed25519File = join(dir, 'ed.pub.asc');
+    writeFileSync(ed25519File, (await generateKeyPair('Ed Twentyfive', 'ed@example.net', 'ed25519')).armoredPublicKey);
+    const refused = await run('investigator-add', 'Ed Twentyfive', ed25519File);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('investigator-add: INVALID_ARGUMENT');
+    expect(refused.err).toContain('its primary key is eddsaLegacy (ed25519Legacy), not RSA');
+    expect(refused.err).toContain("MIG's Go agents (golang.org/x/crypto/openpgp) verify only version 4 RSA keys");
+    expect(refused.err).toContain('MIG_DATA_ALLOW_NON_RSA_KEYS=true');
   });
 
   it('signs a corpus action file offline in MIG format; the service accepts it, and refuses it once Bob is disabled', async () => {

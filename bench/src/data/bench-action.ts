@@ -40,8 +40,8 @@ export class BenchInvestigator {
   }
 
   private async register(): Promise<string> {
-    // Ed25519: as valid for the service as RSA, and generated in milliseconds.
-    const keys = await generateKeyPair('mig-data bench', 'bench@example.net', 'ed25519');
+    // RSA: the only keys the service accepts by default, since MIG's Go agents verify nothing else.
+    const keys = await generateKeyPair('mig-data bench', 'bench@example.net', 'rsa2048');
     await this.clients.investigators.createInvestigator({ name: 'mig-data bench', publickey: keys.armoredPublicKey });
     return keys.armoredPrivateKey;
   }

@@ -6,3 +6,4 @@ export * from './sign';
 export * from './sign-action-file';
 export * from './verify';
 export * from './generate-key';
+export * from './mig-agent-key-support';

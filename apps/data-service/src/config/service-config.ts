@@ -35,6 +35,8 @@ export interface ServiceConfig {
   agentStatusJobIntervalMs: number;
   /** Period of the fleet statistics snapshot (0: never). */
   agentsStatsJobIntervalMs: number;
+  /** Accept investigator keys MIG's Go agents cannot verify (anything but RSA v4). */
+  allowNonRsaKeys: boolean;
 }
 
 export const CONFIG_VARIABLES = {
@@ -56,6 +58,8 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_AGENT_TIMEOUT_MS: 'silent this long in ms, idle agents become offline (default 1200000)',
   MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: 'period in ms of marking agents idle/offline, once across replicas; 0 disables (default 60000)',
   MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: 'period in ms of the fleet statistics snapshot, once across replicas; 0 disables (default 300000)',
+  MIG_DATA_ALLOW_NON_RSA_KEYS:
+    "true: CreateInvestigator accepts keys other than RSA v4 (e.g. Ed25519), which MIG's Go agents cannot verify; only for fleets whose agents can (default false)",
 } as const;
 
 export class ConfigError extends Error {
@@ -75,6 +79,13 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       return fallback;
     }
     return value;
+  };
+  const flag = (name: keyof typeof CONFIG_VARIABLES): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '' || raw === 'false') return false;
+    if (raw === 'true') return true;
+    problems.push(`${name}="${raw}": must be true or false`);
+    return false;
   };
 
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -111,6 +122,7 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     agentTimeoutMs: integer('MIG_DATA_AGENT_TIMEOUT_MS', 1_200_000, 1000, 30 * 86_400_000),
     agentStatusJobIntervalMs: integer('MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS', 60_000, 0, 86_400_000),
     agentsStatsJobIntervalMs: integer('MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS', 300_000, 0, 86_400_000),
+    allowNonRsaKeys: flag('MIG_DATA_ALLOW_NON_RSA_KEYS'),
   };
   const answerBytes = maxCreateCommandsAnswerBytes(config.limits.maxAgentIdsPerCall);
   if (answerBytes > config.maxMessageBytes) {

@@ -14,7 +14,7 @@ import {
   type InvestigatorStatus,
   quoteInput,
 } from '@mig-data/domain';
-import { generateSchedulerKeyPair, readInvestigatorPublicKey, signAction } from '@mig-data/pgp';
+import { generateSchedulerKeyPair, readInvestigatorPublicKey, signAction, whyMigAgentsCannotReadKey } from '@mig-data/pgp';
 import type { ActionSignatures } from '../actions/action-signatures';
 import { actionFromMessage } from '../actions/action-mapping';
 import type { UnaryMethods } from '../grpc/unary';
@@ -26,18 +26,28 @@ const NAME_LENGTH = 1024;
 const SCHEDULER_NAME = 'migscheduler';
 const FINGERPRINT = /^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/;
 
+export interface InvestigatorPolicy {
+  /** Accept keys MIG's Go agents cannot read (MIG_DATA_ALLOW_NON_RSA_KEYS), for fleets whose agents can. */
+  allowNonRsaKeys: boolean;
+}
+
 /** The InvestigatorService RPCs (proto/mig/data/v1/investigator_service.proto). */
 export function investigatorService(
   investigators: InvestigatorRepository,
   actions: ActionRepository,
   signatures: ActionSignatures,
   clock: () => Date,
+  policy: InvestigatorPolicy,
 ): UnaryMethods<InvestigatorServiceServer> {
   return {
     createInvestigator: async ({ name, publickey }) => {
       requireText(name, 'name', NAME_LENGTH);
       if (publickey.trim() === '') throw new InvalidArgumentError('publickey', "is required: the investigator's armored OpenPGP public key");
       const key = await readInvestigatorPublicKey(publickey, clock(), 'publickey');
+      const unreadable = policy.allowNonRsaKeys ? undefined : whyMigAgentsCannotReadKey(key.key);
+      if (unreadable) {
+        throw new InvalidArgumentError('publickey', `${unreadable}; register an RSA key, or start the service with MIG_DATA_ALLOW_NON_RSA_KEYS=true if every agent of the fleet can verify this one`);
+      }
       const row = await investigators.create({ name, pgpfingerprint: key.fingerprint, publickey: key.armoredPublicKey }, clock());
       return { investigator: investigatorToMessage(row) };
     },

@@ -12,8 +12,8 @@ export interface TestInvestigator {
   armoredPrivateKey: string;
 }
 
-/** Registers an active investigator with a fresh real key (Ed25519 unless asked) through CreateInvestigator. */
-export async function registerTestInvestigator(t: TestService, name = 'Test Investigator', algorithm: KeyAlgorithm = 'ed25519'): Promise<TestInvestigator> {
+/** Registers an active investigator with a fresh real key (RSA, as MIG's agents need, unless asked) through CreateInvestigator. */
+export async function registerTestInvestigator(t: TestService, name = 'Test Investigator', algorithm: KeyAlgorithm = 'rsa2048'): Promise<TestInvestigator> {
   const keys = await generateKeyPair(name, `${name.toLowerCase().replace(/\W+/g, '.')}@example.net`, algorithm);
   const { investigator } = await t.clients.investigators.createInvestigator({ name, publickey: keys.armoredPublicKey });
   return { id: investigator!.id, name, pgpfingerprint: investigator!.pgpfingerprint, armoredPublicKey: keys.armoredPublicKey, armoredPrivateKey: keys.armoredPrivateKey };
