@@ -79,13 +79,17 @@ export class ActionRepository {
     return this.dataSource.transaction(async (manager) => {
       const claimed = await returnedRows<{ id: string }>(
         manager,
-        `UPDATE actions SET status = 'scheduled', lastupdatetime = $1
-         WHERE status = ANY($3::text[]) AND id IN (
+        // The locking SELECT runs once, as a CTE: written as `id IN (subquery)` the planner may
+        // rescan it per row of a nested loop, and each SKIP LOCKED rescan locks other rows that
+        // then stay locked but unclaimed until commit, hidden from every other claimer.
+        `WITH claimable AS MATERIALIZED (
            SELECT id FROM actions
            WHERE status = ANY($3::text[]) AND validfrom <= $1 AND expireafter > $1
            ORDER BY validfrom, id LIMIT $2
            FOR UPDATE SKIP LOCKED)
-         RETURNING id`,
+         UPDATE actions SET status = 'scheduled', lastupdatetime = $1
+         FROM claimable WHERE actions.id = claimable.id
+         RETURNING actions.id`,
         [now, limit, ACTION_TRANSITIONS.scheduled.from],
       );
       if (claimed.length === 0) return [];
