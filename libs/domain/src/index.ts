@@ -9,6 +9,7 @@ export * from './action-file';
 export * from './heartbeat';
 export * from './go-json-fields';
 export * from './paging';
+export * from './paged-lists';
 export * from './text-fields';
 export * from './target-expression';
 export * from './input-limits';

@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   isOneOf,
   nextPageToken,
+  PAGED_LISTS,
   readPage,
   requireMigId,
   validateAction,
@@ -63,9 +64,9 @@ export function actionService(
 
     listActions: async (request) => {
       if (request.status !== undefined) requireActionStatus(request.status, 'status');
-      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 1000 });
+      const page = readPage(PAGED_LISTS.actions, request, { status: request.status });
       const rows = await actions.list(request.status, page);
-      return { actions: await withCounters(rows), nextPageToken: nextPageToken(page, rows.length) };
+      return { actions: await withCounters(rows), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
 
     updateActionStatus: async ({ id, status }) => {

@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   isOneOf,
   nextPageToken,
+  PAGED_LISTS,
   quoteInput,
   readPage,
   requireAtMost,
@@ -44,12 +45,10 @@ export function agentService(agents: AgentRepository, coalescer: HeartbeatCoales
       if (request.status !== undefined && !isOneOf(AGENT_STATUSES, request.status)) {
         throw new InvalidArgumentError('status', `unknown agent status ${quoteInput(request.status)}; one of ${AGENT_STATUSES.join(', ')}`);
       }
-      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 1000 });
-      const rows = await agents.list(
-        { status: request.status, name: request.name, queueloc: request.queueloc, version: request.version, heartbeatAfter: request.heartbeatAfter },
-        page,
-      );
-      return { agents: rows.map(agentToMessage), nextPageToken: nextPageToken(page, rows.length) };
+      const { status, name, queueloc, version, heartbeatAfter } = request;
+      const page = readPage(PAGED_LISTS.agents, request, { status, name, queueloc, version, heartbeat_after: heartbeatAfter });
+      const rows = await agents.list({ status, name, queueloc, version, heartbeatAfter }, page);
+      return { agents: rows.map(agentToMessage), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   isOneOf,
   nextPageToken,
+  PAGED_LISTS,
   readPage,
   requireMigId,
   quoteInput,
@@ -49,9 +50,9 @@ export function commandService(
       if (request.status !== undefined && !isOneOf(COMMAND_STATUSES, request.status)) {
         throw new InvalidArgumentError('status', `unknown command status ${quoteInput(request.status)}; one of ${COMMAND_STATUSES.join(', ')}`);
       }
-      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 10000 });
+      const page = readPage(PAGED_LISTS.commands, request, { action_id: request.actionId, status: request.status });
       const rows = await commands.listByAction(request.actionId, request.status, page);
-      return { commands: rows.map((row) => commandToMessage(row)), nextPageToken: nextPageToken(page, rows.length) };
+      return { commands: rows.map((row) => commandToMessage(row)), nextPageToken: nextPageToken(page, rows, (row) => [row.agentid]) };
     },
 
     markCommandSent: async ({ id }) => ({ command: commandToMessage(await commands.markSent(requireMigId(id, 'id'))) }),

@@ -1,13 +1,12 @@
 import type { FleetServiceServer } from '@mig-data/contract';
 import type { AgentsStatsRepository, FleetRepository, TargetExpansionRepository } from '@mig-data/database';
-import { InvalidArgumentError, nextPageToken, readPage, requireMigId } from '@mig-data/domain';
+import { InvalidArgumentError, nextPageToken, PAGED_LISTS, readPage, requireMigId } from '@mig-data/domain';
 import { agentToMessage } from '../agents/agent-mapping';
 import type { UnaryMethods } from '../grpc/unary';
 import { agentsStatsToMessage, requireTime, windowMs } from './fleet-mapping';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const LIST_PAGE = { size: 1000, max: 100_000 };
 
 export interface FleetRepositories {
   fleet: FleetRepository;
@@ -17,31 +16,34 @@ export interface FleetRepositories {
 
 /** The FleetService RPCs (proto/mig/data/v1/fleet_service.proto). */
 export function fleetService({ fleet, targets, stats }: FleetRepositories, clock: () => Date): UnaryMethods<FleetServiceServer> {
-  const ago = (ms: number) => new Date(clock().getTime() - ms);
   return {
     listActiveAgents: async (request) => {
       const since = requireTime(request.since, 'since');
       const now = clock();
       if (since > now) throw new InvalidArgumentError('since', `is in the future (${since.toISOString()})`);
-      const page = readPage(request.pageSize, request.pageToken, LIST_PAGE);
+      // `now` is each page's own: an agent that heartbeats again while the reader pages must stay in.
+      const page = readPage(PAGED_LISTS.activeAgents, request, { since });
       const agents = await fleet.activeSince(since, now, page);
-      return { agents, nextPageToken: nextPageToken(page, agents.length) };
+      return { agents, nextPageToken: nextPageToken(page, agents, (agent) => [agent.queueloc, agent.name]) };
     },
 
     listOfflineAgents: async (request) => {
       const seenWithin = windowMs(request.seenWithin, 'seen_within', 30 * DAY_MS);
       const silentFor = windowMs(request.silentFor, 'silent_for', 5 * MINUTE_MS);
-      const page = readPage(request.pageSize, request.pageToken, LIST_PAGE);
-      const now = clock().getTime();
-      const names = await fleet.offlineNames(new Date(now - seenWithin), new Date(now - silentFor), page);
-      return { names, nextPageToken: nextPageToken(page, names.length) };
+      // Every page answers for the moment the listing began: the windows do not slide between pages.
+      const now = clock();
+      const page = readPage(PAGED_LISTS.offlineAgents, request, { seen_within: seenWithin, silent_for: silentFor }, now);
+      const asOf = (page.asOf ?? now).getTime();
+      const names = await fleet.offlineNames(new Date(asOf - seenWithin), new Date(asOf - silentFor), page);
+      return { names, nextPageToken: nextPageToken(page, names, (name) => [name]) };
     },
 
     listDoubleAgents: async (request) => {
       const window = windowMs(request.window, 'window', 10 * MINUTE_MS);
-      const page = readPage(request.pageSize, request.pageToken, LIST_PAGE);
-      const doubleAgents = await fleet.doubleAgents(ago(window), page);
-      return { doubleAgents, nextPageToken: nextPageToken(page, doubleAgents.length) };
+      const now = clock();
+      const page = readPage(PAGED_LISTS.doubleAgents, request, { window }, now);
+      const doubleAgents = await fleet.doubleAgents(new Date((page.asOf ?? now).getTime() - window), page);
+      return { doubleAgents, nextPageToken: nextPageToken(page, doubleAgents, (queue) => [queue.queueloc]) };
     },
 
     listMultiAgentQueues: async (request) => ({ queuelocs: await fleet.multiAgentQueues(requireTime(request.since, 'since')) }),
@@ -68,9 +70,9 @@ export function fleetService({ fleet, targets, stats }: FleetRepositories, clock
     createAgentsStats: async () => ({ stats: agentsStatsToMessage(await stats.computeAndStore(clock())) }),
 
     listAgentsStats: async (request) => {
-      const page = readPage(request.pageSize, request.pageToken, { size: 10, max: 1000 });
-      const rows = await stats.latest(page);
-      return { stats: rows.map(agentsStatsToMessage), nextPageToken: nextPageToken(page, rows.length) };
+      const page = readPage(PAGED_LISTS.agentsStats, request);
+      const snapshots = await stats.latest(page);
+      return { stats: snapshots.map(({ row }) => agentsStatsToMessage(row)), nextPageToken: nextPageToken(page, snapshots, ({ pageKey }) => pageKey) };
     },
   };
 }

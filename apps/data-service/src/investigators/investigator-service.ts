@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   isOneOf,
   nextPageToken,
+  PAGED_LISTS,
   NotFoundError,
   readPage,
   requireMigId,
@@ -64,9 +65,9 @@ export function investigatorService(
 
     listInvestigators: async (request) => {
       const status = request.status === undefined ? undefined : requireInvestigatorStatus(request.status);
-      const page = readPage(request.pageSize, request.pageToken, { size: 100, max: 1000 });
+      const page = readPage(PAGED_LISTS.investigators, request, { status });
       const rows = await investigators.list(status, page);
-      return { investigators: rows.map(investigatorToMessage), nextPageToken: nextPageToken(page, rows.length) };
+      return { investigators: rows.map(investigatorToMessage), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
 
     listActionInvestigators: async ({ actionId }) => {

@@ -1,6 +1,6 @@
 import type { OperationPermission, PermissionServiceServer } from '@mig-data/contract';
 import type { ActionRepository, OperationPermissionRecord, PermissionRepository } from '@mig-data/database';
-import { InvalidArgumentError, nextPageToken, readPage, requireAtMost, requireMigId, requireText, type InputLimits } from '@mig-data/domain';
+import { InvalidArgumentError, nextPageToken, PAGED_LISTS, readPage, requireAtMost, requireMigId, requireText, type InputLimits } from '@mig-data/domain';
 import type { UnaryMethods } from '../grpc/unary';
 
 /** modules.name is varchar(256). */
@@ -11,10 +11,10 @@ export function permissionService(permissions: PermissionRepository, actions: Ac
   return {
     createModule: async ({ name }) => ({ module: await permissions.createModule(requireText(name, 'name', MODULE_NAME_LENGTH)) }),
 
-    listModules: async ({ pageSize, pageToken }) => {
-      const page = readPage(pageSize, pageToken, { size: 100, max: 1000 });
+    listModules: async (request) => {
+      const page = readPage(PAGED_LISTS.modules, request);
       const modules = await permissions.listModules(page);
-      return { modules, nextPageToken: nextPageToken(page, modules.length) };
+      return { modules, nextPageToken: nextPageToken(page, modules, (module) => [module.name]) };
     },
 
     setAgentModuleRequirement: async ({ agentId, module, minimumWeight }) => {

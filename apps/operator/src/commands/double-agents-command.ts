@@ -19,6 +19,8 @@ export const doubleAgentsCommand: OperatorCommand = {
       doubleAgents.push(...page.doubleAgents);
       pageToken = page.nextPageToken;
     } while (pageToken);
+    // The service pages by queueloc (a count can change between pages); the seed's table is largest first.
+    doubleAgents.sort((a, b) => b.count - a.count || (a.queueloc < b.queueloc ? -1 : a.queueloc > b.queueloc ? 1 : 0));
     out(json ? renderJson(doubleAgents) : renderTable(['count', 'queueloc'], doubleAgents.map((d) => [d.count, d.queueloc])));
   },
 };

@@ -13,6 +13,7 @@ import {
   type ActionStatus,
   type CommandStatus,
   type Page,
+  type PAGED_LISTS,
 } from '@mig-data/domain';
 import { ActionEntity, type ActionRow } from '../entities/action.entity';
 import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
@@ -61,11 +62,12 @@ export class ActionRepository {
     return action;
   }
 
-  /** Latest start time first. */
-  async list(status: string | undefined, page: Page): Promise<ActionRow[]> {
+  /** Newest id first (keyset: insert-or-update rewrites starttime, never the id). */
+  async list(status: string | undefined, page: Page<typeof PAGED_LISTS.actions.key>): Promise<ActionRow[]> {
     const query = this.dataSource.getRepository(ActionEntity).createQueryBuilder('action');
-    if (status !== undefined) query.where('action.status = :status', { status });
-    return query.orderBy('action.starttime', 'DESC', 'NULLS LAST').addOrderBy('action.id', 'DESC').offset(page.offset).limit(page.limit).getMany();
+    if (status !== undefined) query.andWhere('action.status = :status', { status });
+    if (page.after !== undefined) query.andWhere('action.id < :beforeId', { beforeId: page.after[0] });
+    return query.orderBy('action.id', 'DESC').limit(page.limit).getMany();
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { NotFoundError, type Heartbeat, type Page } from '@mig-data/domain';
+import { NotFoundError, type Heartbeat, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import { ADVISORY_LOCKS } from '../advisory-locks';
 import { AgentEntity, type AgentRow } from '../entities/agent.entity';
 import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
@@ -109,15 +109,16 @@ export class AgentRepository {
     return agentRowFrom(raw);
   }
 
-  /** Newest heartbeat first. */
-  async list(filter: AgentFilter, page: Page): Promise<AgentRow[]> {
+  /** By id (keyset: a heartbeat moves an agent's heartbeat time, never its id). */
+  async list(filter: AgentFilter, page: Page<typeof PAGED_LISTS.agents.key>): Promise<AgentRow[]> {
     const query = this.dataSource.getRepository(AgentEntity).createQueryBuilder('agent');
     if (filter.status !== undefined) query.andWhere('agent.status = :status', { status: filter.status });
     if (filter.name !== undefined) query.andWhere('agent.name = :name', { name: filter.name });
     if (filter.queueloc !== undefined) query.andWhere('agent.queueloc = :queueloc', { queueloc: filter.queueloc });
     if (filter.version !== undefined) query.andWhere('agent.version = :version', { version: filter.version });
     if (filter.heartbeatAfter !== undefined) query.andWhere('agent.heartbeattime >= :after', { after: filter.heartbeatAfter });
-    return query.orderBy('agent.heartbeattime', 'DESC').addOrderBy('agent.id', 'DESC').offset(page.offset).limit(page.limit).getMany();
+    if (page.after !== undefined) query.andWhere('agent.id > :afterId', { afterId: page.after[0] });
+    return query.orderBy('agent.id', 'ASC').limit(page.limit).getMany();
   }
 }
 

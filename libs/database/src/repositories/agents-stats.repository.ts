@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Page } from '@mig-data/domain';
-import { AgentsStatsEntity, type AgentsStatsRow } from '../entities/agents-stats.entity';
+import type { Page, PageKey, PAGED_LISTS } from '@mig-data/domain';
+import { type AgentsStatsRow } from '../entities/agents-stats.entity';
+import { numericCount } from '../entities/numeric-id.transformer';
 
 /** One line of online_agents_by_version / idle_agents_by_version, as MIG stored it. */
 export interface AgentVersionCount {
@@ -91,10 +92,38 @@ export class AgentsStatsRepository {
     return stats;
   }
 
-  /** The latest snapshots, newest first. */
-  async latest(page: Page): Promise<AgentsStatsRow[]> {
-    return this.dataSource.getRepository(AgentsStatsEntity).find({ order: { timestamp: 'DESC' }, skip: page.offset, take: page.limit });
+  /**
+   * The latest snapshots, newest first, after the page's key. The table has no key column (MIG's
+   * schema): ties between snapshots of one instant are broken by ctid, stable because snapshots are
+   * never updated. The timestamp travels as text so its microseconds survive (a Date drops them).
+   * Plain SQL: the entity's timestamp-as-primary-key would fold snapshots of one instant together.
+   */
+  async latest(page: Page<typeof PAGED_LISTS.agentsStats.key>): Promise<Array<{ row: AgentsStatsRow; pageKey: PageKey<typeof PAGED_LISTS.agentsStats.key> }>> {
+    const raws: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT *, "timestamp"::text AS page_time, ctid::text AS page_tid FROM agents_stats
+       ${page.after ? 'WHERE ("timestamp", ctid) < ($2::timestamptz, $3::tid)' : ''}
+       ORDER BY "timestamp" DESC, ctid DESC LIMIT $1`,
+      [page.limit, ...(page.after ?? [])],
+    );
+    return raws.map((raw) => ({ row: statsRowFrom(raw), pageKey: [String(raw.page_time), String(raw.page_tid)] }));
   }
+}
+
+function statsRowFrom(raw: Record<string, unknown>): AgentsStatsRow {
+  const count = (column: string) => numericCount.from(raw[column] as string | null);
+  return {
+    timestamp: raw.timestamp as Date,
+    online_agents: count('online_agents'),
+    online_agents_by_version: raw.online_agents_by_version,
+    online_endpoints: count('online_endpoints'),
+    idle_agents: count('idle_agents'),
+    idle_agents_by_version: raw.idle_agents_by_version,
+    idle_endpoints: count('idle_endpoints'),
+    new_endpoints: count('new_endpoints'),
+    multi_agents_endpoints: count('multi_agents_endpoints'),
+    disappeared_endpoints: count('disappeared_endpoints'),
+    flapping_endpoints: count('flapping_endpoints'),
+  };
 }
 
 function countsFrom(value: unknown): AgentVersionCount[] {

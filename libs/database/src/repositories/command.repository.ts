@@ -9,6 +9,7 @@ import {
   transitionRefused,
   type CommandStatus,
   type Page,
+  type PAGED_LISTS,
 } from '@mig-data/domain';
 import { CommandEntity, type CommandRow } from '../entities/command.entity';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
@@ -90,11 +91,15 @@ export class CommandRepository {
     return command;
   }
 
-  /** By id, ascending. */
-  async listByAction(actionId: number, status: string | undefined, page: Page): Promise<CommandRow[]> {
+  /**
+   * By agent id (keyset): an action has one command per agent, and the (actionid, agentid) index
+   * walks them in that order, so each page is one index range whatever the action's size.
+   */
+  async listByAction(actionId: number, status: string | undefined, page: Page<typeof PAGED_LISTS.commands.key>): Promise<CommandRow[]> {
     const query = this.dataSource.getRepository(CommandEntity).createQueryBuilder('command').where('command.actionid = :actionId', { actionId });
     if (status !== undefined) query.andWhere('command.status = :status', { status });
-    return query.orderBy('command.id', 'ASC').offset(page.offset).limit(page.limit).getMany();
+    if (page.after !== undefined) query.andWhere('command.agentid > :afterAgentId', { afterAgentId: page.after[0] });
+    return query.orderBy('command.agentid', 'ASC').limit(page.limit).getMany();
   }
 
   /**

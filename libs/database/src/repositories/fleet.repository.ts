@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { NotFoundError, type Page } from '@mig-data/domain';
+import { NotFoundError, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
 import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
 import { affectedRows, returnedRows } from './structured-query';
@@ -22,13 +22,17 @@ export interface DoubleAgent {
 export class FleetRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Distinct (queueloc, name) with a heartbeat in [since, now], by queueloc then name. */
-  async activeSince(since: Date, now: Date, page: Page): Promise<AgentQueue[]> {
+  /**
+   * Distinct (queueloc, name) with a heartbeat in [since, now], by queueloc then name, after the
+   * page's key. An agent heartbeating again stays in (its heartbeat time only grows, and `now` is
+   * each page's own), so a pair active when the listing began is on exactly one page.
+   */
+  async activeSince(since: Date, now: Date, page: Page<typeof PAGED_LISTS.activeAgents.key>): Promise<AgentQueue[]> {
     return this.dataSource.query(
       `SELECT DISTINCT queueloc, name FROM agents
-       WHERE heartbeattime >= $1 AND heartbeattime <= $2
-       ORDER BY queueloc, name LIMIT $3 OFFSET $4`,
-      [since, now, page.limit, page.offset],
+       WHERE heartbeattime >= $1 AND heartbeattime <= $2 ${page.after ? 'AND (queueloc, name) > ($4::text, $5::text)' : ''}
+       ORDER BY queueloc, name LIMIT $3`,
+      [since, now, page.limit, ...(page.after ?? [])],
     );
   }
 
@@ -39,25 +43,33 @@ export class FleetRepository {
    * subqueries and a NOT IN. (Same answer for any two windows: when silentSince <= seenSince no
    * latest heartbeat can fall between them.)
    */
-  async offlineNames(seenSince: Date, silentSince: Date, page: Page): Promise<string[]> {
+  async offlineNames(seenSince: Date, silentSince: Date, page: Page<typeof PAGED_LISTS.offlineAgents.key>): Promise<string[]> {
     const rows: Array<{ name: string }> = await this.dataSource.query(
       `SELECT name FROM agents
-       WHERE heartbeattime >= $1
+       WHERE heartbeattime >= $1 ${page.after ? 'AND name > $4::text' : ''}
        GROUP BY name HAVING max(heartbeattime) < $2
-       ORDER BY name LIMIT $3 OFFSET $4`,
-      [seenSince, silentSince, page.limit, page.offset],
+       ORDER BY name LIMIT $3`,
+      [seenSince, silentSince, page.limit, ...(page.after ?? [])],
     );
     return rows.map((row) => row.name);
   }
 
-  /** Seed §2.3: queues with more than one agent heartbeating since `since`, largest count first, then by queueloc. */
-  async doubleAgents(since: Date, page: Page): Promise<DoubleAgent[]> {
+  /**
+   * Seed §2.3: queues with more than one agent heartbeating since `since`, by queueloc (keyset). The
+   * seed's "largest count first" cannot order pages: counts change while a reader pages, and a
+   * queue whose count changed would move past the reader or back in front of it.
+   */
+  async doubleAgents(since: Date, page: Page<typeof PAGED_LISTS.doubleAgents.key>): Promise<DoubleAgent[]> {
+    // MATERIALIZED: read the recent heartbeats through the heartbeattime index first (about one
+    // row per live agent). Left to itself the planner walks the whole queueloc index for the ORDER
+    // BY ... LIMIT and filters the history row by row (2.1 s against 0.4 s on 1,000,000 agents).
     const rows: Array<{ count: string; queueloc: string }> = await this.dataSource.query(
-      `SELECT count(*) AS count, queueloc FROM agents
-       WHERE heartbeattime >= $1
+      `WITH recent AS MATERIALIZED (
+         SELECT queueloc FROM agents WHERE heartbeattime >= $1 ${page.after ? 'AND queueloc > $3::text' : ''})
+       SELECT count(*) AS count, queueloc FROM recent
        GROUP BY queueloc HAVING count(*) > 1
-       ORDER BY count(*) DESC, queueloc LIMIT $2 OFFSET $3`,
-      [since, page.limit, page.offset],
+       ORDER BY queueloc LIMIT $2`,
+      [since, page.limit, ...(page.after ?? [])],
     );
     return rows.map((row) => ({ count: Number(row.count), queueloc: row.queueloc }));
   }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AlreadyExistsError, NotFoundError, type InvestigatorStatus, type Page } from '@mig-data/domain';
+import { AlreadyExistsError, NotFoundError, type InvestigatorStatus, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import { InvestigatorEntity, type InvestigatorRow } from '../entities/investigator.entity';
 import { returnedRows } from './structured-query';
 import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
@@ -67,11 +67,12 @@ export class InvestigatorRepository {
     return row ? investigatorFromSql(row) : undefined;
   }
 
-  /** By id, optionally only one status. */
-  async list(status: InvestigatorStatus | undefined, page: Page): Promise<InvestigatorRow[]> {
+  /** By id (keyset), optionally only one status. */
+  async list(status: InvestigatorStatus | undefined, page: Page<typeof PAGED_LISTS.investigators.key>): Promise<InvestigatorRow[]> {
     const query = this.dataSource.getRepository(InvestigatorEntity).createQueryBuilder('investigator');
-    if (status !== undefined) query.where('investigator.status = :status', { status });
-    return query.orderBy('investigator.id', 'ASC').offset(page.offset).limit(page.limit).getMany();
+    if (status !== undefined) query.andWhere('investigator.status = :status', { status });
+    if (page.after !== undefined) query.andWhere('investigator.id > :afterId', { afterId: page.after[0] });
+    return query.orderBy('investigator.id', 'ASC').limit(page.limit).getMany();
   }
 
   async updateStatus(id: number, status: InvestigatorStatus, now: Date): Promise<InvestigatorRow> {

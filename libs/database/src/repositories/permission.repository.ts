@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AlreadyExistsError, NotFoundError, type Page } from '@mig-data/domain';
+import { AlreadyExistsError, NotFoundError, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import { returnedRows } from './structured-query';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './postgres-errors';
 
@@ -51,9 +51,12 @@ export class PermissionRepository {
     }
   }
 
-  /** By name. */
-  async listModules(page: Page): Promise<ModuleRecord[]> {
-    const rows = await this.dataSource.query(`SELECT id, name FROM modules ORDER BY name, id OFFSET $1 LIMIT $2`, [page.offset, page.limit]);
+  /** By name (keyset: names are unique and never change). */
+  async listModules(page: Page<typeof PAGED_LISTS.modules.key>): Promise<ModuleRecord[]> {
+    const rows =
+      page.after === undefined
+        ? await this.dataSource.query(`SELECT id, name FROM modules ORDER BY name LIMIT $1`, [page.limit])
+        : await this.dataSource.query(`SELECT id, name FROM modules WHERE name > $2 ORDER BY name LIMIT $1`, [page.limit, page.after[0]]);
     return rows.map((row: { id: string; name: string }) => ({ id: Number(row.id), name: row.name }));
   }
 
