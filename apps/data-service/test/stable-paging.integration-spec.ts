@@ -83,7 +83,7 @@ describe('paging that neither skips nor repeats', () => {
     expect(seen.length - AGENTS).toBeLessThanOrEqual(registered);
   });
 
-  it("returns each of an action's commands once while they are finished, and each still-sent one once under a status filter", async () => {
+  it("returns each of an action's commands once while they are finished, and each one still out (prepared) once under a status filter", async () => {
     const actionId = (await t.clients.actions.createAction({ action: await signedAction(t, { name: 'paged commands' }) })).action!.id;
     const targets = agentIds.slice(0, 1000);
     const { commands } = await t.clients.commands.createCommands({ actionId, agentIds: targets, starttime: undefined });
@@ -117,15 +117,15 @@ describe('paging that neither skips nor repeats', () => {
     expect(all).toHaveLength(1000);
     expect(new Set(all)).toEqual(new Set(commands.map((c) => c.id)));
 
-    // Start over with half finished; finish the rest while walking only the sent ones.
+    // Start over with half finished; finish the rest while walking only those still out (created prepared).
     finishing.splice(0, finishing.length, ...commands.filter((_, i) => i % 2 === 0 && i % 3 !== 0));
     finished = 0;
-    const stillSent = await walk(listPage('sent'), finishSome);
+    const stillOut = await walk(listPage('prepared'), finishSome);
     expect(finished).toBeGreaterThanOrEqual(150);
-    expect(new Set(stillSent).size).toBe(stillSent.length);
-    const { rows } = await t.sql.query(`SELECT id FROM commands WHERE actionid = $1 AND status = 'sent'`, [actionId]);
+    expect(new Set(stillOut).size).toBe(stillOut.length);
+    const { rows } = await t.sql.query(`SELECT id FROM commands WHERE actionid = $1 AND status = 'prepared'`, [actionId]);
     expect(rows).toHaveLength(500 - finished);
-    expect(stillSent).toEqual(expect.arrayContaining(rows.map((row) => Number(row.id))));
+    expect(stillOut).toEqual(expect.arrayContaining(rows.map((row) => Number(row.id))));
   }, 180_000);
 
   it('returns each action once while their statuses change, and each still-pending one once under a status filter', async () => {
