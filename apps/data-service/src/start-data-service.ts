@@ -21,6 +21,7 @@ import {
   SignatureRepository,
   TargetExpansionRepository,
   DataDirectoryUnreachableError,
+  TargetSandbox,
   openMigratedDataSource,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
@@ -46,6 +47,8 @@ export interface RunningDataService {
   address: string;
   databaseUrl: string;
   dataSource: DataSource;
+  /** The connections targets are evaluated on (logged in as the sandbox role). */
+  targetSandbox: TargetSandbox;
   /** Stops serving (letting calls in flight finish), closes the pool, stops the embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -100,7 +103,9 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const fleet = new FleetRepository(dataSource);
   const agentsStats = new AgentsStatsRepository(dataSource);
   const jobRuns = new JobRunRepository(dataSource);
-  const targets = new TargetExpansionRepository(dataSource, config.targetTimeoutMs);
+  // Target expansions are rarer than the rest: a few connections of their own are enough.
+  const targetSandbox = new TargetSandbox({ dataSource, databaseUrl, explicitUrl: config.targetDatabaseUrl, poolSize: Math.min(config.databasePoolSize, 4) });
+  const targets = new TargetExpansionRepository(targetSandbox, config.targetTimeoutMs);
   const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
   const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
 
@@ -130,6 +135,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
       server.bindAsync(config.listenAddress, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
     );
   } catch (error) {
+    await targetSandbox.close();
     await dataSource.destroy();
     await embedded?.stop();
     throw new Error(`cannot listen on ${config.listenAddress}: ${(error as Error).message}`);
@@ -137,6 +143,11 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
   const address = `${host}:${port}`;
   logger.info('serving', { address });
+  // Said at start rather than at the first target: the operator is watching now.
+  targetSandbox.connect().then(
+    (client) => client.release(),
+    (error: unknown) => logger.warn('targets cannot be expanded', { reason: error instanceof Error ? error.message : String(error) }),
+  );
   const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock);
 
   let stopping: Promise<void> | undefined;
@@ -150,9 +161,10 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
       });
     });
     await jobs.stop();
+    await targetSandbox.close();
     await dataSource.destroy();
     await embedded?.stop();
     logger.info('stopped');
   };
-  return { address, databaseUrl, dataSource, stop: () => (stopping ??= stop()) };
+  return { address, databaseUrl, dataSource, targetSandbox, stop: () => (stopping ??= stop()) };
 }

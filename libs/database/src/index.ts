@@ -21,6 +21,7 @@ export * from './repositories/action.repository';
 export * from './repositories/command.repository';
 export * from './repositories/fleet.repository';
 export * from './repositories/agents-stats.repository';
+export * from './target-sandbox';
 export * from './repositories/target-expansion.repository';
 export * from './repositories/search.repository';
 export * from './repositories/job-run.repository';

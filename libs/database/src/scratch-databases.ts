@@ -35,9 +35,31 @@ export async function createDatabase(adminUrl: string, name: string, options: { 
   return url;
 }
 
-/** Drops database `name`, closing whatever connections it still has. */
+/**
+ * Drops database `name`, closing whatever connections it still has, and its target sandbox role
+ * once no other database (a copy, or the template it was copied from) still grants it anything.
+ */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await asAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+  const sandboxRoles = await targetSandboxRoles(withDatabase(adminUrl, name));
+  await asAdmin(adminUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    for (const role of sandboxRoles) {
+      await admin.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`).catch(() => undefined); // still granted elsewhere
+    }
+  });
+}
+
+async function targetSandboxRoles(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ rolname: string }>(`SELECT rolname FROM mig_data_target_sandbox`);
+    return rows.map((row) => row.rolname);
+  } catch {
+    return []; // no such database, or not migrated that far
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Runs `work` on a connection to the maintenance database; `SHOW`s and the like. */

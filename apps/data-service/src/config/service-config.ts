@@ -8,6 +8,8 @@ import { maxCreateCommandsAnswerBytes } from '../commands/create-commands-answer
 export interface ServiceConfig {
   /** PostgreSQL to use; unset means: run the embedded one in `dataDir`. */
   databaseUrl?: string;
+  /** Where targets are evaluated: a login role with nothing but SELECT on agents; unset: the role the migrations made. */
+  targetDatabaseUrl?: string;
   /** Where the embedded PostgreSQL keeps its files. */
   dataDir: string;
   /** Port of the embedded PostgreSQL; 0 picks a free one. */
@@ -41,6 +43,8 @@ export interface ServiceConfig {
 
 export const CONFIG_VARIABLES = {
   DATABASE_URL: 'postgres://user:password@host:port/database; unset: embedded PostgreSQL',
+  MIG_DATA_TARGET_DATABASE_URL:
+    'postgres:// URL of the same database, logged in as a role with nothing but SELECT on agents and no role memberships, that targets run as; unset: the role the migrations created (needs a migrating user that may create roles)',
   MIG_DATA_DIR: 'directory of the embedded PostgreSQL (default .mig-data/postgres)',
   MIG_DATA_EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL (default 0: any free port)',
   MIG_DATA_LISTEN: 'gRPC listen address host:port (default 127.0.0.1:50051)',
@@ -92,6 +96,10 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push(`DATABASE_URL: must start with postgres:// or postgresql:// (got "${maskUrl(databaseUrl)}")`);
   }
+  const targetDatabaseUrl = env.MIG_DATA_TARGET_DATABASE_URL || undefined;
+  if (targetDatabaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(targetDatabaseUrl)) {
+    problems.push(`MIG_DATA_TARGET_DATABASE_URL: must start with postgres:// or postgresql:// (got "${maskUrl(targetDatabaseUrl)}")`);
+  }
   const listenAddress = env.MIG_DATA_LISTEN || '127.0.0.1:50051';
   if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(listenAddress)) {
     problems.push(`MIG_DATA_LISTEN="${listenAddress}": must be host:port, e.g. 127.0.0.1:50051`);
@@ -102,6 +110,7 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   }
   const config: ServiceConfig = {
     databaseUrl,
+    targetDatabaseUrl,
     dataDir: env.MIG_DATA_DIR || '.mig-data/postgres',
     embeddedPostgresPort: integer('MIG_DATA_EMBEDDED_PG_PORT', 0, 0, 65535),
     listenAddress,

@@ -1,10 +1,7 @@
-import type { DataSource, QueryRunner } from 'typeorm';
-import { checkTargetExpression, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, quoteInput } from '@mig-data/domain';
+import { checkTargetExpression, DeadlineExceededError, InvalidArgumentError, quoteInput } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
+import type { TargetSandbox } from '../target-sandbox';
 import { QUERY_CANCELED, sqlState } from './postgres-errors';
-
-/** The role targets run as (migration 1764288000001-mig-roles): SELECT only, never investigators. */
-export const TARGET_ROLE = 'migreadonly';
 
 /**
  * SQLSTATE classes that mean "PostgreSQL refused this target" rather than "the server is broken":
@@ -22,15 +19,19 @@ const TARGET_FAULT_CLASSES = new Set(['21', '22', '25', '2F', '38', '39', '3F', 
  * 2. it runs inside `AND ( … )` of one statement sent over the extended protocol, which carries
  *    exactly one statement;
  * 3. the transaction is READ ONLY: no write, no sequence, no row lock;
- * 4. `SET LOCAL ROLE migreadonly`: no investigators, no private keys, no superuser powers; the
- *    role-guard migration takes set_config away from it, so the target cannot switch back;
- * 5. `SET LOCAL statement_timeout`: no target holds a connection past the limit;
- * 6. the transaction is always rolled back, and session-level advisory locks a target might have
- *    taken are dropped before the connection returns to the pool.
+ * 4. it runs on a connection logged in as the sandbox role (TargetSandbox): nothing but SELECT on
+ *    agents and no role memberships, so no investigators, no private keys, no writes even outside
+ *    the read-only transaction, and no SET ROLE, set_config('role', …) or SET SESSION
+ *    AUTHORIZATION that reaches another role — whatever a target runs, parser or not;
+ * 5. `SET LOCAL statement_timeout` and `lock_timeout`: no target holds a connection past the limit;
+ * 6. the transaction is always rolled back, then DISCARD ALL drops whatever session state a target
+ *    might have left (session-level advisory locks, prepared statements, temporary tables,
+ *    settings) before the connection returns to the pool; a connection whose clean-up failed is
+ *    closed instead.
  */
 export class TargetExpansionRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sandbox: TargetSandbox,
     private readonly timeoutMs: number,
   ) {}
 
@@ -68,27 +69,19 @@ export class TargetExpansionRepository {
     }));
   }
 
-  /** Runs one query as the read-only role, in a read-only transaction, under the time limit; refusals become domain errors. */
+  /** Runs one query on the sandbox connection, in a read-only transaction, under the time limit; refusals become domain errors. */
   private async runAsReadOnly(sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const client = await this.sandbox.connect();
     let cleanupFailed = false;
     try {
-      await runner.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await runner.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
-      await runner.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
-      await runner.query('SET LOCAL standard_conforming_strings = on');
+      await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
+      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.timeoutMs))}`);
+      await client.query('SET LOCAL standard_conforming_strings = on');
       // Large fleets sort tens of thousands of agents by queueloc: in memory, not on disk.
-      await runner.query(`SET LOCAL work_mem = '64MB'`);
+      await client.query(`SET LOCAL work_mem = '64MB'`);
       try {
-        await runner.query(`SET LOCAL ROLE ${TARGET_ROLE}`);
-      } catch (error) {
-        throw new FailedPreconditionError(
-          `targets are evaluated as the PostgreSQL role ${TARGET_ROLE}, which this database lacks or the service's user may not switch to (${(error as Error).message}); run the migrations as a user that may create roles`,
-        );
-      }
-      try {
-        return await runner.query(sql, parameters);
+        return (await client.query(sql, parameters)).rows;
       } catch (error) {
         const state = sqlState(error) ?? '';
         if (state === QUERY_CANCELED) throw new DeadlineExceededError(`target: evaluation ran past the ${this.timeoutMs} ms limit and was cancelled`);
@@ -97,20 +90,13 @@ export class TargetExpansionRepository {
       }
     } finally {
       try {
-        await runner.query('ROLLBACK');
-        await runner.query('SELECT pg_advisory_unlock_all()');
+        await client.query('ROLLBACK');
+        await client.query('DISCARD ALL'); // includes pg_advisory_unlock_all()
       } catch {
         cleanupFailed = true;
       }
       // A connection whose clean-up failed may still hold the target's state: it is closed, not pooled.
-      await releaseRunner(runner, cleanupFailed);
+      client.release(cleanupFailed);
     }
   }
-}
-
-/** TypeORM's PostgreSQL runner can hand its connection back with an error, which makes node-postgres close it. */
-async function releaseRunner(runner: QueryRunner, destroy: boolean): Promise<void> {
-  const postgresRunner = runner as QueryRunner & { releasePostgresConnection?(error?: Error): Promise<void> };
-  if (destroy && postgresRunner.releasePostgresConnection) await postgresRunner.releasePostgresConnection(new Error('target clean-up failed'));
-  else await runner.release();
 }
