@@ -76,6 +76,7 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
       poolSize: config.databasePoolSize,
       applicationName: 'mig-data-service',
       acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+      log: (msg, fields) => logger.info(msg, fields),
     });
     logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
     return { dataSource, databaseUrl, embedded };

@@ -10,6 +10,9 @@ import { ModuleEntity } from './entities/module.entity';
 import { SignatureEntity } from './entities/signature.entity';
 import { ADVISORY_LOCKS } from './advisory-locks';
 import { MIG_MIGRATIONS } from './migrations';
+import { adoptMigDatabaseIfCreatedByMig, type AdoptionLog } from './adoption/adopt-mig-database';
+
+const MIGRATIONS_TABLE = 'mig_data_migrations';
 
 export interface MigDataSourceOptions {
   /** Connections in the pool (default 10). */
@@ -22,6 +25,8 @@ export interface MigDataSourceOptions {
    * is to wait forever).
    */
   acquireTimeoutMs?: number;
+  /** Where adopting a MIG-created database logs its steps (default: one JSON line each on stdout). */
+  log?: AdoptionLog;
 }
 
 /**
@@ -45,7 +50,7 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
       AgentsStatsEntity,
     ],
     migrations: MIG_MIGRATIONS,
-    migrationsTableName: 'mig_data_migrations',
+    migrationsTableName: MIGRATIONS_TABLE,
     migrationsTransactionMode: 'each',
     synchronize: false,
     // TypeORM's own logger prints failed queries with their parameters, which may hold key material;
@@ -65,6 +70,8 @@ export async function openMigratedDataSource(url: string, options: MigDataSource
   const lock = dataSource.createQueryRunner();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
+    // A database MIG's own schema.sql created: its tables first become what our first migration makes.
+    await adoptMigDatabaseIfCreatedByMig(dataSource, MIGRATIONS_TABLE, options.log ?? logJsonLine);
     await dataSource.runMigrations();
   } catch (error) {
     await dataSource.destroy();
@@ -76,4 +83,8 @@ export async function openMigratedDataSource(url: string, options: MigDataSource
     }
   }
   return dataSource;
+}
+
+function logJsonLine(msg: string, fields: Record<string, unknown>): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg, ...fields }));
 }

@@ -30,3 +30,5 @@ export * from './repositories/signature.repository';
 export * from './repositories/permission.repository';
 export * from './fleet-loader/load-fleet';
 export * from './seed-queries';
+export { MigAdoptionRefusedError, type AdoptionLog } from './adoption/adopt-mig-database';
+export { ADOPTION_STEPS } from './adoption/adoption-steps';
