@@ -113,7 +113,7 @@ describe.each<MigGeneration>(['final', '2015'])("a database created by MIG's %s 
     const { agent } = await clients.agents.getAgent({ id: MIG_IDS.online });
     expect(agent).toMatchObject({ id: MIG_IDS.online, name: 'web1.example.net', status: 'online', queueloc: 'linux.web1.example.net.4f3e2d1c' });
     expect(agent?.environment).toMatchObject({ ident: 'Ubuntu 18.04 bionic', os: 'linux' });
-    const listed = await clients.agents.listAgents({ name: 'web1.example.net', pageSize: 10, pageToken: '' });
+    const listed = await clients.agents.listAgents({ name: 'web1.example.net', heartbeatAfter: undefined, pageSize: 10, pageToken: '' });
     expect(listed.agents.map((a) => a.id).sort()).toEqual([MIG_IDS.online, MIG_IDS.destroyed]);
 
     const plain = (await clients.actions.getAction({ id: MIG_IDS.plainAction })).action;
@@ -143,7 +143,7 @@ describe.each<MigGeneration>(['final', '2015'])("a database created by MIG's %s 
   it('serves fleet queries and search over the adopted rows', async () => {
     const stats = await clients.fleet.listAgentsStats({ pageSize: 10, pageToken: '' });
     expect(stats.stats).toHaveLength(1);
-    const expanded = await clients.fleet.expandTarget({ target: "queueloc LIKE 'linux.%'" });
+    const expanded = await clients.fleet.expandTarget({ target: "queueloc LIKE 'linux.%'", withEnvironment: true });
     expect(expanded.agents.map((a) => a.id)).toEqual([MIG_IDS.online]);
 
     const filter = { limit: 0, offset: 0, after: undefined, before: undefined };
