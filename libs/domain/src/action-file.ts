@@ -41,7 +41,7 @@ export function parseActionFile(json: string | unknown): ActionFile {
     threat: optionalObject<ActionThreat>(document, 'threat', ['ref', 'level', 'family', 'type']),
     validfrom: optionalTime(document, 'validfrom'),
     expireafter: optionalTime(document, 'expireafter'),
-    operations: operations === undefined || operations === null ? [] : parseOperations(operations),
+    operations: operations === undefined || operations === null ? [] : readMigOperations(operations),
     pgpsignatures: signatures === undefined || signatures === null ? [] : parseSignatures(signatures),
     starttime: optionalTime(document, 'starttime'),
     finishtime: optionalTime(document, 'finishtime'),
@@ -63,7 +63,13 @@ export function formatActionFile(action: ActionFile): Record<string, unknown> {
     threat: action.threat ?? {},
     validfrom: time(action.validfrom),
     expireafter: time(action.expireafter),
-    operations: action.operations.map((operation) => ({ module: operation.module, parameters: operation.parameters })),
+    // MIG's Operation struct, field for field: the flags are `omitempty`, written only when true.
+    operations: action.operations.map((operation) => ({
+      module: operation.module,
+      parameters: operation.parameters,
+      ...(operation.isCompressed ? { is_compressed: true } : {}),
+      ...(operation.wantCompressed ? { want_compressed: true } : {}),
+    })),
     pgpsignatures: action.pgpsignatures,
     starttime: time(action.starttime),
     finishtime: time(action.finishtime),
@@ -74,15 +80,34 @@ export function formatActionFile(action: ActionFile): Record<string, unknown> {
   };
 }
 
-function parseOperations(value: unknown): Operation[] {
-  if (!Array.isArray(value)) throw new InvalidArgumentError('action.operations', 'must be an array');
+/**
+ * MIG's operations JSON (`[{"module":…,"parameters":…,"is_compressed":…,"want_compressed":…}]`), as
+ * in action files and in the actions.operations column, read as Go reads it into MIG's Operation.
+ */
+export function readMigOperations(value: unknown, field = 'action.operations'): Operation[] {
+  if (!Array.isArray(value)) throw new InvalidArgumentError(field, 'must be an array');
   return value.map((entry, index) => {
-    if (!isJsonObject(entry)) throw new InvalidArgumentError(`action.operations[${index}]`, 'must be an object');
+    if (!isJsonObject(entry)) throw new InvalidArgumentError(`${field}[${index}]`, 'must be an object');
     const module = goField(entry, 'module');
-    if (module !== undefined && typeof module !== 'string') throw new InvalidArgumentError(`action.operations[${index}].module`, 'must be a string');
+    if (module !== undefined && module !== null && typeof module !== 'string') throw new InvalidArgumentError(`${field}[${index}].module`, 'must be a string');
     const parameters = goField(entry, 'parameters');
-    return { module: module ?? '', parameters: parameters === undefined ? null : parameters };
+    const isCompressed = optionalFlag(entry, 'is_compressed', `${field}[${index}]`);
+    const wantCompressed = optionalFlag(entry, 'want_compressed', `${field}[${index}]`);
+    return {
+      module: module ?? '',
+      parameters: parameters === undefined ? null : parameters,
+      ...(isCompressed ? { isCompressed } : {}),
+      ...(wantCompressed ? { wantCompressed } : {}),
+    };
   });
+}
+
+/** A Go bool field: true, false, or null/absent (which Go leaves false); anything else is refused as Go does. */
+function optionalFlag(object: Record<string, unknown>, name: string, field: string): boolean {
+  const value = goField(object, name);
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${field}.${name}`, 'must be true or false');
+  return value;
 }
 
 function parseSignatures(value: unknown): string[] {

@@ -19,8 +19,12 @@ export interface ActionThreat {
 
 export interface Operation {
   module: string;
-  /** Any JSON: each module defines its own parameters. */
+  /** Any JSON: each module defines its own parameters. When isCompressed, a base64 string of gzip-compressed JSON. */
   parameters: unknown;
+  /** MIG's `is_compressed`: the parameters were compressed before signing (`mig -z`). Signed when true. */
+  isCompressed?: boolean;
+  /** MIG's `want_compressed`: the investigator asked for compression. Signed when true. */
+  wantCompressed?: boolean;
 }
 
 export interface ActionCounters {

@@ -11,11 +11,12 @@ function unixSeconds(time: Date): number {
 /**
  * The exact string every MIG signature is made over (spec/data-model.md). `expireafter=%!s(int64=N)`
  * is Go's output for a mistaken %s format in MIG's code: it is part of every signed action, so it
- * stays. Name and target go in raw.
+ * stays. Name and target go in raw. `operationsJson` is `goOperationsJson(action.operations)`,
+ * passed in by a caller that stores those very bytes.
  */
-export function actionCanonicalString(action: SignableAction): string {
+export function actionCanonicalString(action: SignableAction, operationsJson = goOperationsJson(action.operations)): string {
   return (
     `name=${action.name};target=${action.target};validfrom=${unixSeconds(action.validfrom)};` +
-    `expireafter=%!s(int64=${unixSeconds(action.expireafter)});operations=${goOperationsJson(action.operations)};`
+    `expireafter=%!s(int64=${unixSeconds(action.expireafter)});operations=${operationsJson};`
   );
 }

@@ -5,7 +5,8 @@ import { actionCanonicalString } from './canonical-string';
 import { goJson, goOperationsJson } from './go-json';
 
 // go-canonical.json was printed by Go 1.19's encoding/json itself: fixtures/go-canonical/main.go
-// run over every corpus action and fixtures/go-canonical/tricky-action.json (the command is in
+// run over every corpus action, fixtures/go-canonical/tricky-action.json and compressed-action.json
+// (made by the same program's -compress, as `mig -z` compresses; the commands are in
 // libs/pgp/README.md). Matching it byte for byte is what makes MIG's signatures verify here.
 interface GoFixture {
   file: string;
@@ -20,15 +21,16 @@ const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 const fixtures: GoFixture[] = JSON.parse(readFileSync(join(FIXTURES_DIR, 'go-canonical.json'), 'utf8'));
 
 function actionFileOf(fixture: GoFixture) {
-  const dir = fixture.file === 'tricky-action.json' ? FIXTURES_DIR : CORPUS_DIR;
+  const dir = ['tricky-action.json', 'compressed-action.json'].includes(fixture.file) ? FIXTURES_DIR : CORPUS_DIR;
   return parseActionFile(readFileSync(join(dir, fixture.file), 'utf8'));
 }
 
 describe('Go encoding of the operations, against the output of Go itself', () => {
   it('covers the whole corpus and the tricky values', () => {
-    expect(fixtures.length).toBe(21);
+    expect(fixtures.length).toBe(22);
     expect(fixtures.map((fixture) => fixture.file)).toContain('upgrade.json');
     expect(fixtures.map((fixture) => fixture.file)).toContain('tricky-action.json');
+    expect(fixtures.map((fixture) => fixture.file)).toContain('compressed-action.json');
   });
 
   it.each(fixtures.map((fixture) => [fixture.file, fixture] as const))('%s: operations and canonical string are byte-exact', (_file, fixture) => {
@@ -82,6 +84,22 @@ describe('goJson edge cases (Go 1.19 rules)', () => {
   it('refuses what JSON cannot hold', () => {
     expect(() => goJson(Infinity)).toThrow('Infinity is not a JSON number');
     expect(() => goJson(() => 1)).toThrow('a function is not a JSON value');
+  });
+
+  it('writes is_compressed and want_compressed after the parameters, only when true (Go\'s omitempty)', () => {
+    expect(
+      goOperationsJson([
+        { module: 'file', parameters: 'H4sI', isCompressed: true, wantCompressed: true },
+        { module: 'ping', parameters: 'H4sI', isCompressed: true },
+        { module: 'netstat', parameters: null, wantCompressed: true },
+        { module: 'memory', parameters: { a: 1 }, isCompressed: false, wantCompressed: false },
+      ]),
+    ).toBe(
+      '[{"module":"file","parameters":"H4sI","is_compressed":true,"want_compressed":true},' +
+        '{"module":"ping","parameters":"H4sI","is_compressed":true},' +
+        '{"module":"netstat","parameters":null,"want_compressed":true},' +
+        '{"module":"memory","parameters":{"a":1}}]',
+    );
   });
 
   it('writes operations with MIG\'s field names and null parameters when there are none', () => {

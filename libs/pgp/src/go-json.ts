@@ -64,7 +64,16 @@ export function goJson(value: unknown): string {
   }
 }
 
-/** The operations as MIG signs them: `[{"module":…,"parameters":…}]`, MIG's operation struct fields in order. */
+/**
+ * The operations as MIG signs them, fields in the order of MIG's Operation struct:
+ * `[{"module":…,"parameters":…,"is_compressed":true,"want_compressed":true}]`, each flag written
+ * only when true (Go's `omitempty`). Compressed parameters are a JSON string like any other.
+ */
 export function goOperationsJson(operations: readonly Operation[]): string {
-  return `[${operations.map((operation) => `{"module":${goString(operation.module ?? '')},"parameters":${goJson(operation.parameters)}}`).join(',')}]`;
+  return `[${operations.map(goOperationJson).join(',')}]`;
+}
+
+function goOperationJson(operation: Operation): string {
+  const flags = (operation.isCompressed ? ',"is_compressed":true' : '') + (operation.wantCompressed ? ',"want_compressed":true' : '');
+  return `{"module":${goString(operation.module ?? '')},"parameters":${goJson(operation.parameters)}${flags}}`;
 }

@@ -1,4 +1,5 @@
 export * from './go-json';
+export * from './compressed-parameters';
 export * from './canonical-string';
 export * from './armor';
 export * from './read-key';
