@@ -49,8 +49,8 @@ export function actionService(
       // Signatures are checked before the id is: a caller may not learn which actions exist.
       const verified = await signatures.verify(domainAction);
       const row = await dataSource.transaction(async (manager) => {
-        const inserted = await actions.insert(domainAction, status, now, manager);
-        await signatures.store(inserted.id, verified, manager);
+        const inserted = await actions.insert(domainAction, verified.signedOperations, status, now, manager);
+        await signatures.store(inserted.id, verified.signatures, manager);
         return inserted;
       });
       const [message] = await withCounters([row]);

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { InvestigatorRepository, InvestigatorRow, SignatureRepository, SignerCandidate, VerifiedSignature } from '@mig-data/database';
 import { InvalidArgumentError, PermissionDeniedError, TEXT_LIMITS, type Action } from '@mig-data/domain';
-import { actionCanonicalString, hasKeyId, readActionSignature, readVerificationKey, verifyTextSignature, type ActionSignature, type VerificationKey } from '@mig-data/pgp';
+import { actionCanonicalString, goOperationsJson, hasKeyId, readActionSignature, readVerificationKey, verifyTextSignature, type ActionSignature, type VerificationKey } from '@mig-data/pgp';
 import type { EntityManager } from 'typeorm';
+
+/** What a verified action is stored with: its signature rows and its operations as signed. */
+export interface VerifiedAction {
+  signatures: VerifiedSignature[];
+  signedOperations: string;
+}
 
 /** Parsed keys kept between calls: parsing is most of the cost of a check. */
 const KEY_CACHE_SIZE = 1000;
@@ -21,11 +27,12 @@ export class ActionSignatures {
   ) {}
 
   /**
-   * Checks every signature; returns one per signer. Throws INVALID_ARGUMENT for a malformed
+   * Checks every signature; returns one per signer, and the operations' JSON exactly as it stood
+   * in the verified canonical string (what is stored). Throws INVALID_ARGUMENT for a malformed
    * signature or one that does not verify (the action changed after signing), PERMISSION_DENIED
    * for a signer who is unknown, disabled, or signed twice.
    */
-  async verify(action: Action, field = 'action'): Promise<VerifiedSignature[]> {
+  async verify(action: Action, field = 'action'): Promise<VerifiedAction> {
     const fieldOf = (index: number) => `${field}.pgpsignatures[${index}]`;
     const parsed = await Promise.all(
       action.pgpsignatures.map((signature, index) => {
@@ -33,7 +40,8 @@ export class ActionSignatures {
         return readActionSignature(signature, fieldOf(index));
       }),
     );
-    const canonical = actionCanonicalString(action);
+    const signedOperations = goOperationsJson(action.operations);
+    const canonical = actionCanonicalString(action, signedOperations);
     let candidates = await this.investigators.signerCandidates([...new Set(parsed.flatMap((signature) => signature.signingKeyIds))]);
     let searchedAll = false;
     const verified: VerifiedSignature[] = [];
@@ -58,7 +66,7 @@ export class ActionSignatures {
       }
       verified.push({ investigatorid: investigator.id, pgpsignature: action.pgpsignatures[index] });
     }
-    return verified;
+    return { signatures: verified, signedOperations };
   }
 
   /**

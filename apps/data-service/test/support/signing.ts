@@ -23,7 +23,7 @@ const defaultSigners = new WeakMap<TestService, Promise<TestInvestigator>>();
 
 /** Signs `message` with each signer, appending to the signatures it already has. */
 export async function signWith(message: Action, signers: readonly TestInvestigator[]): Promise<Action> {
-  const domain = { ...message, validfrom: message.validfrom!, expireafter: message.expireafter!, operations: message.operations.map((o) => ({ module: o.module, parameters: o.parameters })) };
+  const domain = { ...message, validfrom: message.validfrom!, expireafter: message.expireafter!, operations: message.operations.map(({ module, parameters, isCompressed, wantCompressed }) => ({ module, parameters, isCompressed, wantCompressed })) };
   const signatures = await Promise.all(signers.map((signer) => signAction(domain, signer.armoredPrivateKey)));
   return { ...message, pgpsignatures: [...message.pgpsignatures, ...signatures] };
 }

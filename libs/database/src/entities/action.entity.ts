@@ -1,6 +1,7 @@
 import { EntitySchema } from 'typeorm';
 import type { ActionDescription, ActionThreat, Operation } from '@mig-data/domain';
 import { numericId } from './numeric-id.transformer';
+import { storedOperations } from './stored-operations.transformer';
 
 export interface ActionRow {
   id: number;
@@ -28,7 +29,7 @@ export const ActionEntity = new EntitySchema<ActionRow>({
     target: { type: 'varchar', length: 2048 },
     description: { type: 'json', nullable: true },
     threat: { type: 'json', nullable: true },
-    operations: { type: 'json', nullable: true },
+    operations: { type: 'json', nullable: true, transformer: storedOperations },
     validfrom: { type: 'timestamptz' },
     expireafter: { type: 'timestamptz' },
     starttime: { type: 'timestamptz', nullable: true },

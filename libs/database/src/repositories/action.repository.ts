@@ -26,8 +26,12 @@ export class ActionRepository {
   /**
    * Stores a validated action. A given id is kept (files that already carry one); otherwise the
    * shared sequence assigns it. `manager` lets the caller store the signatures in the same transaction.
+   * `signedOperations` is the operations' JSON exactly as it stood in the canonical string the
+   * signatures were verified over: stored as that text (the column is `json`, which keeps text
+   * as given), so reading the action back rebuilds the same bytes (-0, 1e+21, escapes and all),
+   * as MIG's own InsertAction stores json.Marshal(operations).
    */
-  async insert(action: Action, status: ActionStatus, now: Date, manager: EntityManager = this.dataSource.manager): Promise<ActionRow> {
+  async insert(action: Action, signedOperations: string, status: ActionStatus, now: Date, manager: EntityManager = this.dataSource.manager): Promise<ActionRow> {
     try {
       const [row] = await manager.query(
         `INSERT INTO actions (id, name, target, description, threat, operations, validfrom, expireafter,
@@ -40,7 +44,7 @@ export class ActionRepository {
           action.target,
           JSON.stringify(action.description ?? {}),
           JSON.stringify(action.threat ?? {}),
-          JSON.stringify(action.operations),
+          signedOperations,
           action.validfrom,
           action.expireafter,
           action.starttime ?? now,

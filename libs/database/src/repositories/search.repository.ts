@@ -3,6 +3,7 @@ import type { ActionRow } from '../entities/action.entity';
 import type { AgentRow } from '../entities/agent.entity';
 import type { CommandRow } from '../entities/command.entity';
 import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
+import { operationsFromStored } from '../entities/stored-operations.transformer';
 
 /**
  * MIG's search parameters (database/search in the original). Unset filters do not filter; text
@@ -230,6 +231,7 @@ function actionRowFrom(raw: Record<string, unknown>): ActionRow {
   return {
     ...(raw as unknown as ActionRow),
     id: Number(raw.id),
+    operations: operationsFromStored(raw.operations),
     validfrom: time(raw.validfrom) as Date,
     expireafter: time(raw.expireafter) as Date,
     starttime: time(raw.starttime),
