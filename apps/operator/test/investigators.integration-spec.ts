@@ -86,6 +86,20 @@ describe('mig-operator investigators and sign, against the running data service'
     expect(refused.err).toContain('MIG_DATA_ALLOW_NON_RSA_KEYS=true');
   });
 
+  it('signs a compressed action file (mig -z) keeping its compression flags and compressed parameters; the service accepts it', async () => {
+    const actionFile = join(dir, 'compressed-action.json');
+    copyFileSync(join(__dirname, '../../../libs/pgp/fixtures/go-canonical/compressed-action.json'), actionFile);
+    const before = JSON.parse(readFileSync(actionFile, 'utf8'));
+    expect(await run('sign', actionFile, '--key', files.privateKey)).toMatchObject({ code: 0, err: '' });
+    const file = JSON.parse(readFileSync(actionFile, 'utf8'));
+    expect(file.operations).toEqual(before.operations);
+    expect(file.operations[0]).toMatchObject({ is_compressed: true, want_compressed: true, parameters: expect.stringMatching(/^H4sI/) });
+    expect(Object.keys(file.operations[1])).toEqual(['module', 'parameters']);
+
+    const { action } = await clients.actions.createAction({ action: actionMessage(actionFile) });
+    expect(action!.operations.map((operation) => operation.isCompressed)).toEqual([true, undefined, true]);
+  });
+
   it('signs a corpus action file offline in MIG format; the service accepts it, and refuses it once Bob is disabled', async () => {
     const actionFile = join(dir, 'example_v2.json');
     copyFileSync(join(CORPUS_DIR, 'example_v2.json'), actionFile);

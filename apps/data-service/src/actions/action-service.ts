@@ -13,10 +13,11 @@ import {
   quoteInput,
   type InputLimits,
 } from '@mig-data/domain';
+import { requireDecompressibleOperations } from '@mig-data/pgp';
 import type { DataSource } from 'typeorm';
 import type { UnaryMethods } from '../grpc/unary';
 import { investigatorSummary } from '../investigators/investigator-mapping';
-import { actionFromMessage, actionToMessage } from './action-mapping';
+import { actionFromMessage, actionToMessage, type ActionMessageOptions } from './action-mapping';
 import type { ActionSignatures } from './action-signatures';
 
 /** Statuses an action may be created in: anything a scheduler can still run. */
@@ -30,10 +31,10 @@ export function actionService(
   signatures: ActionSignatures,
   limits: InputLimits,
 ): UnaryMethods<ActionServiceServer> {
-  const withCounters = async (rows: ActionRow[]): Promise<ActionMessage[]> => {
+  const withCounters = async (rows: ActionRow[], options: ActionMessageOptions = {}): Promise<ActionMessage[]> => {
     const ids = rows.map((row) => row.id);
     const [counters, signers] = await Promise.all([actions.counters(ids), signatures.signersOf(ids)]);
-    return rows.map((row) => actionToMessage(row, counters.get(row.id), (signers.get(row.id) ?? []).map(investigatorSummary)));
+    return rows.map((row) => actionToMessage(row, counters.get(row.id), (signers.get(row.id) ?? []).map(investigatorSummary), options));
   };
 
   return {
@@ -46,6 +47,7 @@ export function actionService(
       if (!isOneOf(INITIAL_STATUSES, status)) {
         throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not ${quoteInput(status)}`);
       }
+      requireDecompressibleOperations(domainAction.operations, 'action');
       // Signatures are checked before the id is: a caller may not learn which actions exist.
       const verified = await signatures.verify(domainAction);
       const row = await dataSource.transaction(async (manager) => {
@@ -57,8 +59,8 @@ export function actionService(
       return { action: message };
     },
 
-    getAction: async ({ id }) => {
-      const [message] = await withCounters([await actions.get(requireMigId(id, 'id'))]);
+    getAction: async ({ id, decompressParameters }) => {
+      const [message] = await withCounters([await actions.get(requireMigId(id, 'id'))], { decompressParameters });
       return { action: message };
     },
 
@@ -66,7 +68,7 @@ export function actionService(
       if (request.status !== undefined) requireActionStatus(request.status, 'status');
       const page = readPage(PAGED_LISTS.actions, request, { status: request.status });
       const rows = await actions.list(request.status, page);
-      return { actions: await withCounters(rows), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
+      return { actions: await withCounters(rows, { decompressParameters: request.decompressParameters }), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
 
     updateActionStatus: async ({ id, status }) => {
