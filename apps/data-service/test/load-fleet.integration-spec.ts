@@ -24,9 +24,10 @@ describe('loadFleet: a generated fleet the seed queries and the service agree on
              count(DISTINCT queueloc) FILTER (WHERE queueloc LIKE 'linux.%')::int AS linux,
              count(*) FILTER (WHERE status = 'online')::int AS online,
              count(*) FILTER (WHERE heartbeattime < starttime)::int AS backwards,
-             (min(heartbeattime) > now() - interval '31 days') AS within_history
+             (min(heartbeattime) > now() - interval '31 days') AS within_history,
+             count(*) FILTER (WHERE destructiontime IS DISTINCT FROM '9998-01-11T11:11:11Z')::int AS not_migs_undestroyed
       FROM agents`);
-    expect(rows[0]).toEqual({ agents: 10_500, endpoints: 1000, linux: 700, online: 1000 - 20 + 10, backwards: 0, within_history: true });
+    expect(rows[0]).toEqual({ agents: 10_500, endpoints: 1000, linux: 700, online: 1000 - 20 + 10, backwards: 0, within_history: true, not_migs_undestroyed: 0 });
   });
 
   it('answers offline and double agents as the seed queries do: 2% silent endpoints, 1% running two agents', async () => {

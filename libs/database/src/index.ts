@@ -32,3 +32,4 @@ export * from './fleet-loader/load-fleet';
 export * from './seed-queries';
 export { MigAdoptionRefusedError, type AdoptionLog } from './adoption/adopt-mig-database';
 export { ADOPTION_STEPS } from './adoption/adoption-steps';
+export * from './mig-unset-values';

@@ -1,5 +1,5 @@
 import type { Action as ActionMessage, InvestigatorSummary, Operation as OperationMessage } from '@mig-data/contract';
-import type { ActionRow } from '@mig-data/database';
+import { timeOrUnset, type ActionRow } from '@mig-data/database';
 import { FailedPreconditionError, InvalidArgumentError, type Action, type ActionCounters, type Operation } from '@mig-data/domain';
 import { decompressParameters } from '@mig-data/pgp';
 
@@ -41,9 +41,9 @@ export function actionToMessage(row: ActionRow, counters?: ActionCounters, inves
     expireafter: row.expireafter,
     operations: (row.operations ?? []).map((operation, index) => operationToMessage(operation, options.decompressParameters ? `action ${row.id} operations[${index}]` : undefined)),
     pgpsignatures: row.pgpsignatures ?? [],
-    starttime: row.starttime ?? undefined,
-    finishtime: row.finishtime ?? undefined,
-    lastupdatetime: row.lastupdatetime ?? undefined,
+    starttime: timeOrUnset(row.starttime),
+    finishtime: timeOrUnset(row.finishtime),
+    lastupdatetime: timeOrUnset(row.lastupdatetime),
     status: row.status ?? '',
     syntaxversion: row.syntaxversion ?? 0,
     counters: counters ? { ...counters } : undefined,

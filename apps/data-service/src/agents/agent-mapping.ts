@@ -1,5 +1,5 @@
 import type { Agent, AgentEnvironment as AgentEnvironmentMessage, Heartbeat as HeartbeatMessage } from '@mig-data/contract';
-import type { AgentRow } from '@mig-data/database';
+import { timeOrUnset, type AgentRow } from '@mig-data/database';
 import type { AgentEnvironment, Heartbeat } from '@mig-data/domain';
 
 /** A heartbeat message as the domain sees it; an unset send time means "now". */
@@ -26,7 +26,7 @@ export function agentToMessage(row: AgentRow): Agent {
     version: row.version,
     pid: row.pid,
     starttime: row.starttime,
-    destructiontime: row.destructiontime ?? undefined,
+    destructiontime: timeOrUnset(row.destructiontime),
     heartbeattime: row.heartbeattime,
     status: row.status ?? '',
     environment: environmentToMessage(row.environment),

@@ -1,5 +1,5 @@
 import type { Action, Agent, Command } from '@mig-data/contract';
-import type { CommandRow } from '@mig-data/database';
+import { timeOrUnset, type CommandRow } from '@mig-data/database';
 
 export function commandToMessage(row: CommandRow, action?: Action, agent?: Agent): Command {
   return {
@@ -9,7 +9,7 @@ export function commandToMessage(row: CommandRow, action?: Action, agent?: Agent
     status: row.status,
     results: row.results ?? [],
     starttime: row.starttime,
-    finishtime: row.finishtime ?? undefined,
+    finishtime: timeOrUnset(row.finishtime),
     actionId: row.actionid,
     agentId: row.agentid,
   };

@@ -1,3 +1,5 @@
+import { MIG_FUTURE_DATE } from '../mig-unset-values';
+
 /** Anything that runs one SQL statement with parameters: a TypeORM DataSource, a pg Pool or Client. */
 export interface SqlRunner {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
@@ -63,7 +65,7 @@ export async function loadFleet(db: SqlRunner, shape: FleetShape): Promise<Loade
   let loadedAgents = 0;
   for (let offset = 0; offset < endpoints; offset += batch) {
     const count = Math.min(batch, endpoints - offset);
-    await db.query(INSERT_FLEET, [first, first + offset, first + offset + count - 1, endpoints, totalAgents, days * 86_400, now]);
+    await db.query(INSERT_FLEET, [first, first + offset, first + offset + count - 1, endpoints, totalAgents, days * 86_400, now, MIG_FUTURE_DATE]);
     loadedAgents += agentsIn(offset, count, endpoints, totalAgents);
     shape.onProgress?.({ endpoints: offset + count, agents: loadedAgents });
   }
@@ -85,7 +87,7 @@ function agentsIn(offset: number, count: number, endpoints: number, total: numbe
 }
 
 // $1 first endpoint number of this load, $2..$3 this batch, $4 endpoints, $5 agents, $6 history
-// in seconds, $7 now. frac(x) is a fixed pseudo-random fraction of x, so loads are repeatable.
+// in seconds, $7 now, $8 MIG's destructiontime of an agent not destroyed. frac(x) is a fixed pseudo-random fraction of x, so loads are repeatable.
 const INSERT_FLEET = `
 WITH endpoint AS (
   SELECT n,
@@ -119,7 +121,7 @@ SELECT nextval('mig_id_seq'),
        '2015' || lpad((100 + t.k)::text, 4, '0') || '+' || substr(md5(t.k::text), 1, 7) || '.prod',
        1000 + (t.n * 7 + t.k * 131) % 60000,
        least(t.starttime, t.heartbeattime),
-       NULL,
+       $8::timestamptz,
        t.heartbeattime,
        t.heartbeattime,
        CASE

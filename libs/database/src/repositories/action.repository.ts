@@ -16,6 +16,7 @@ import {
   type PAGED_LISTS,
 } from '@mig-data/domain';
 import { ActionEntity, type ActionRow } from '../entities/action.entity';
+import { GO_ZERO_TIME } from '../mig-unset-values';
 import { sqlState, UNIQUE_VIOLATION } from './postgres-errors';
 import { returnedRows } from './structured-query';
 
@@ -30,13 +31,14 @@ export class ActionRepository {
    * signatures were verified over: stored as that text (the column is `json`, which keeps text
    * as given), so reading the action back rebuilds the same bytes (-0, 1e+21, escapes and all),
    * as MIG's own InsertAction stores json.Marshal(operations).
+   * Not finished yet: its finishtime is Go's zero time, what MIG stores for a new action.
    */
   async insert(action: Action, signedOperations: string, status: ActionStatus, now: Date, manager: EntityManager = this.dataSource.manager): Promise<ActionRow> {
     try {
       const [row] = await manager.query(
         `INSERT INTO actions (id, name, target, description, threat, operations, validfrom, expireafter,
-                              starttime, lastupdatetime, status, syntaxversion, pgpsignatures)
-         VALUES (coalesce($1::numeric, nextval('mig_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)
+                              starttime, lastupdatetime, status, syntaxversion, pgpsignatures, finishtime)
+         VALUES (coalesce($1::numeric, nextval('mig_id_seq')), $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13::timestamptz)
          RETURNING id`,
         [
           action.id ?? null,
@@ -51,6 +53,7 @@ export class ActionRepository {
           status,
           action.syntaxversion,
           JSON.stringify(action.pgpsignatures),
+          GO_ZERO_TIME,
         ],
       );
       return (await manager.getRepository(ActionEntity).findOneByOrFail({ id: Number(row.id) })) as ActionRow;

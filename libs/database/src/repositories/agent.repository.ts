@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { NotFoundError, type Heartbeat, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import { ADVISORY_LOCKS } from '../advisory-locks';
 import { AgentEntity, type AgentRow } from '../entities/agent.entity';
+import { MIG_FUTURE_DATE } from '../mig-unset-values';
 import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
 import { DEADLOCK_DETECTED, sqlState } from './postgres-errors';
 import { returnedRows } from './structured-query';
@@ -31,6 +32,7 @@ export class AgentRepository {
    * batches of known agents, nearly all of them, run side by side. After the lock, the update is
    * tried again for the unknown ones, in case another transaction registered them meanwhile. Two
    * batches sharing agents can deadlock on their rows; PostgreSQL then aborts one, which is retried.
+   * A new agent is not destroyed: its destructiontime is MIG's future date, as MIG writes it.
    * Returns one outcome per heartbeat, in order.
    */
   async recordHeartbeats(heartbeats: readonly Heartbeat[]): Promise<HeartbeatOutcome[]> {
@@ -66,8 +68,8 @@ export class AgentRepository {
         if (fresh.length > 0) {
           const registered = await returnedRows<{ id: string; queueloc: string; pid: number }>(
             manager,
-            `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, heartbeattime, refreshtime, status, environment, tags, loadername)
-             SELECT nextval('mig_id_seq'), hb.name, hb.queueloc, hb.mode, hb.version, hb.pid, hb.starttime, hb.heartbeattime, hb.heartbeattime,
+            `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, destructiontime, heartbeattime, refreshtime, status, environment, tags, loadername)
+             SELECT nextval('mig_id_seq'), hb.name, hb.queueloc, hb.mode, hb.version, hb.pid, hb.starttime, $10::timestamptz, hb.heartbeattime, hb.heartbeattime,
                     'online', hb.environment::json, hb.tags::json,
                     (SELECT loaders.loadername FROM loaders WHERE loaders.queueloc = hb.queueloc)
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[])
@@ -83,6 +85,7 @@ export class AgentRepository {
               fresh.map((h) => h.heartbeatts),
               fresh.map((h) => JSON.stringify(h.environment ?? null)),
               fresh.map((h) => JSON.stringify(h.tags ?? null)),
+              MIG_FUTURE_DATE,
             ],
           );
           for (const row of registered) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: true });

@@ -12,6 +12,7 @@ import {
   type PAGED_LISTS,
 } from '@mig-data/domain';
 import { CommandEntity, type CommandRow } from '../entities/command.entity';
+import { MIG_FUTURE_DATE, NO_RESULTS_YET } from '../mig-unset-values';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
 import { returnedRows } from './structured-query';
 
@@ -42,6 +43,7 @@ export class CommandRepository {
    * The INSERT returns the ids it made, so a first call (the usual one) costs one statement; only
    * agents that already had a command are read back. Unknown agents are left to the foreign key,
    * which checks each row anyway; its violation is then explained by naming the first of them.
+   * A command not returned yet has MIG's future date as finishtime and no results, as MIG writes it.
    */
   async createForAgents(actionId: number, agentIds: readonly number[], starttime: Date): Promise<CreatedCommands> {
     const distinct = [...new Set(agentIds)];
@@ -54,11 +56,11 @@ export class CommandRepository {
         }
         const created = await returnedRows<{ id: string; agentid: string }>(
           manager,
-          `INSERT INTO commands (id, actionid, agentid, status, starttime)
-           SELECT nextval('mig_id_seq'), $1, requested.id, $4, $3 FROM unnest($2::numeric[]) AS requested(id)
+          `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)
+           SELECT nextval('mig_id_seq'), $1, requested.id, $4, $3, $5::timestamptz, $6::json FROM unnest($2::numeric[]) AS requested(id)
            ON CONFLICT (actionid, agentid) DO NOTHING
            RETURNING id, agentid`,
-          [actionId, distinct, starttime, NEW_COMMAND_STATUS],
+          [actionId, distinct, starttime, NEW_COMMAND_STATUS, MIG_FUTURE_DATE, NO_RESULTS_YET],
         );
         const commandByAgent = new Map(created.map((row) => [Number(row.agentid), Number(row.id)]));
         if (commandByAgent.size < distinct.length) {
