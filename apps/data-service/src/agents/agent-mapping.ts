@@ -31,6 +31,8 @@ export function agentToMessage(row: AgentRow): Agent {
     status: row.status ?? '',
     environment: environmentToMessage(row.environment),
     tags: row.tags ?? undefined,
+    refreshtime: row.refreshtime,
+    loadername: row.loadername ?? '',
   };
 }
 

@@ -12,9 +12,11 @@ export interface AgentRow {
   starttime: Date;
   destructiontime: Date | null;
   heartbeattime: Date;
+  refreshtime: Date;
   status: string | null;
   environment: AgentEnvironment | null;
   tags: unknown;
+  loadername: string | null;
 }
 
 export const AgentEntity = new EntitySchema<AgentRow>({
@@ -30,8 +32,10 @@ export const AgentEntity = new EntitySchema<AgentRow>({
     starttime: { type: 'timestamptz' },
     destructiontime: { type: 'timestamptz', nullable: true },
     heartbeattime: { type: 'timestamptz' },
+    refreshtime: { type: 'timestamptz' },
     status: { type: 'varchar', length: 255, nullable: true },
     environment: { type: 'json', nullable: true },
     tags: { type: 'json', nullable: true },
+    loadername: { type: 'varchar', length: 2048, nullable: true },
   },
 });

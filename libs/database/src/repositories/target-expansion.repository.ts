@@ -46,7 +46,8 @@ export class TargetExpansionRepository {
       `SELECT DISTINCT ON (agents.queueloc) agents.id, agents.name, agents.queueloc, agents.mode, agents.version, agents.pid, agents.status,
               extract(epoch FROM agents.starttime)::float8 * 1000 AS starttime,
               extract(epoch FROM agents.destructiontime)::float8 * 1000 AS destructiontime,
-              extract(epoch FROM agents.heartbeattime)::float8 * 1000 AS heartbeattime
+              extract(epoch FROM agents.heartbeattime)::float8 * 1000 AS heartbeattime,
+              extract(epoch FROM agents.refreshtime)::float8 * 1000 AS refreshtime, agents.loadername
               ${options.withEnvironment ? ', agents.environment, agents.tags' : ''}
        FROM agents
        WHERE agents.status = ANY($1::text[]) AND (${target})
@@ -64,6 +65,8 @@ export class TargetExpansionRepository {
       starttime: new Date(raw.starttime as number),
       destructiontime: raw.destructiontime === null ? null : new Date(raw.destructiontime as number),
       heartbeattime: new Date(raw.heartbeattime as number),
+      refreshtime: new Date(raw.refreshtime as number),
+      loadername: (raw.loadername as string | null) ?? null,
       environment: (raw.environment as AgentRow['environment']) ?? null,
       tags: raw.tags ?? null,
     }));
