@@ -12,6 +12,7 @@ export function investigatorToMessage(row: InvestigatorRow): Investigator {
     status: row.status,
     createdat: row.createdat,
     lastmodified: row.lastmodified,
+    permissions: row.permissions,
   };
 }
 

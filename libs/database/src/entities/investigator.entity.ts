@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { numericId } from './numeric-id.transformer';
+import { numericCount, numericId } from './numeric-id.transformer';
 
 export interface InvestigatorRow {
   id: number;
@@ -11,6 +11,8 @@ export interface InvestigatorRow {
   status: string;
   createdat: Date;
   lastmodified: Date;
+  /** MIG's API permission bitmask (MIG's final schema; 0 = none). */
+  permissions: number;
 }
 
 export const InvestigatorEntity = new EntitySchema<InvestigatorRow>({
@@ -26,5 +28,6 @@ export const InvestigatorEntity = new EntitySchema<InvestigatorRow>({
     status: { type: 'varchar', length: 255 },
     createdat: { type: 'timestamptz' },
     lastmodified: { type: 'timestamptz' },
+    permissions: { type: 'bigint', transformer: numericCount },
   },
 });

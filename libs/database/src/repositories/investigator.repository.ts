@@ -23,7 +23,7 @@ export interface SignerCandidate {
 
 // Every query here names its columns or goes through the entity, whose privatekey has
 // `select: false`: the private key is read by `schedulerPrivateKey` and nowhere else.
-const PUBLIC_COLUMNS = 'id, name, pgpfingerprint, publickey, status, createdat, lastmodified';
+const PUBLIC_COLUMNS = 'id, name, pgpfingerprint, publickey, status, createdat, lastmodified, permissions';
 
 /** Investigators: registering them, reading them, the scheduler's own identity. */
 export class InvestigatorRepository {
@@ -142,6 +142,7 @@ export function investigatorFromSql(row: Record<string, unknown>): InvestigatorR
     status: row.status as string,
     createdat: row.createdat as Date,
     lastmodified: row.lastmodified as Date,
+    permissions: Number(row.permissions),
   };
 }
 

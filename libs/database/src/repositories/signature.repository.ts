@@ -23,7 +23,7 @@ export class SignatureRepository {
   /** The investigators who signed each action (public columns only), by investigator id; one query for all. */
   async signersOf(actionIds: readonly number[]): Promise<Map<number, InvestigatorRow[]>> {
     const rows = await this.dataSource.query(
-      `SELECT s.actionid, i.id, i.name, i.pgpfingerprint, i.publickey, i.status, i.createdat, i.lastmodified
+      `SELECT s.actionid, i.id, i.name, i.pgpfingerprint, i.publickey, i.status, i.createdat, i.lastmodified, i.permissions
        FROM signatures s JOIN investigators i ON i.id = s.investigatorid
        WHERE s.actionid = ANY($1::numeric[]) ORDER BY s.actionid, i.id`,
       [actionIds],
