@@ -64,12 +64,15 @@ describe("MIG's values for unset times and results", () => {
     const schedulerSigned = (await t.clients.investigators.signActionAsScheduler({ action: action({ name: 'rules: by the scheduler', pgpsignatures: [] }) })).action!;
     const finished = (await t.clients.actions.createAction({ action: schedulerSigned })).action!.id;
     await t.clients.actions.claimPendingActions({ limit: 10 });
+    await t.clients.actions.updateActionStatus({ id: running, status: 'preparing' });
     await t.clients.actions.updateActionStatus({ id: running, status: 'inflight' });
+    await t.clients.actions.updateActionStatus({ id: finished, status: 'preparing' });
     await t.clients.actions.updateActionStatus({ id: cancelled, status: 'cancelled' });
 
     const { commands } = await t.clients.commands.createCommands({ actionId: running, agentIds: [keep, finish, destroy], starttime: undefined });
     await t.clients.commands.createCommands({ actionId: finished, agentIds: [finish], starttime: undefined });
     await t.clients.commands.markCommandSent({ id: commands[0].id });
+    await t.clients.commands.markCommandSent({ id: commands[1].id });
     await t.clients.commands.finishCommand({
       id: commands[1].id, status: 'success', results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: `linux.${hosts[1]}.abcdef`, agentPid: 4242,
     });
