@@ -1,16 +1,12 @@
 import { DataSource } from 'typeorm';
 import { ActionEntity } from './entities/action.entity';
 import { AgentEntity } from './entities/agent.entity';
-import { AgentModuleRequirementEntity } from './entities/agent-module-requirement.entity';
-import { AgentsStatsEntity } from './entities/agents-stats.entity';
 import { CommandEntity } from './entities/command.entity';
 import { InvestigatorEntity } from './entities/investigator.entity';
-import { InvestigatorModulePermissionEntity } from './entities/investigator-module-permission.entity';
-import { ModuleEntity } from './entities/module.entity';
-import { SignatureEntity } from './entities/signature.entity';
 import { ADVISORY_LOCKS } from './advisory-locks';
 import { MIG_MIGRATIONS } from './migrations';
 import { adoptMigDatabaseIfCreatedByMig, type AdoptionLog } from './adoption/adopt-mig-database';
+import { MIG_PG_TYPES } from './pg-type-parsers';
 
 const MIGRATIONS_TABLE = 'mig_data_migrations';
 
@@ -43,11 +39,6 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
       AgentEntity,
       CommandEntity,
       InvestigatorEntity,
-      SignatureEntity,
-      ModuleEntity,
-      AgentModuleRequirementEntity,
-      InvestigatorModulePermissionEntity,
-      AgentsStatsEntity,
     ],
     migrations: MIG_MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
@@ -59,6 +50,8 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'mig-data',
     connectTimeoutMS: options.acquireTimeoutMs ?? 10_000,
+    // Passed to pg's Pool: numeric ids and int8 counts come back as numbers (see pg-type-parsers.ts).
+    extra: { types: MIG_PG_TYPES },
   });
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { openMigratedDataSource } from './data-source';
 import { startEmbeddedPostgres } from './embedded-postgres/embedded-postgres';
+import { MIG_PG_TYPES } from './pg-type-parsers';
 
 /**
  * Throwaway MIG databases for tests and benchmarks: a PostgreSQL to create them on (the server
@@ -50,7 +51,7 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
 }
 
 async function targetSandboxRoles(url: string): Promise<string[]> {
-  const client = new Client({ connectionString: url });
+  const client = new Client({ connectionString: url, types: MIG_PG_TYPES });
   try {
     await client.connect();
     const { rows } = await client.query<{ rolname: string }>(`SELECT rolname FROM mig_data_target_sandbox`);
@@ -64,7 +65,7 @@ async function targetSandboxRoles(url: string): Promise<string[]> {
 
 /** Runs `work` on a connection to the maintenance database; `SHOW`s and the like. */
 export async function asAdmin<T>(adminUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: adminUrl });
+  const admin = new Client({ connectionString: adminUrl, types: MIG_PG_TYPES });
   await admin.connect();
   try {
     return await work(admin);

@@ -1,6 +1,7 @@
 import { FailedPreconditionError } from '@mig-data/domain';
 import { Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { MIG_PG_TYPES } from './pg-type-parsers';
 import { sqlState } from './repositories/postgres-errors';
 
 export interface TargetSandboxOptions {
@@ -54,7 +55,7 @@ export class TargetSandbox {
 
   private async open(): Promise<Pool> {
     const url = this.options.explicitUrl ?? (await this.storedRoleUrl());
-    const pool = new Pool({ connectionString: url, max: this.options.poolSize, application_name: 'mig-data-targets' });
+    const pool = new Pool({ connectionString: url, max: this.options.poolSize, application_name: 'mig-data-targets', types: MIG_PG_TYPES });
     // An idle connection that dies is dropped by the pool; the next connect() reports what is wrong.
     pool.on('error', () => undefined);
     try {

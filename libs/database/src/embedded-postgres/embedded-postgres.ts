@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { MIG_PG_TYPES } from '../pg-type-parsers';
 import { DataDirectoryUnreachableError, EmbeddedPostgresError, oneLine } from './embedded-postgres-error';
 import { binariesReachableBy, packagedBinaries } from './postgres-binaries';
 import { initialiseCluster, launchServer, stopServer, type ClusterSettings } from './postgres-processes';
@@ -107,7 +108,7 @@ async function prepareDataDirectory({ dataDir, runAs }: ClusterSettings): Promis
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
-  const client = new Client({ connectionString: adminUrl });
+  const client = new Client({ connectionString: adminUrl, types: MIG_PG_TYPES });
   await client.connect();
   try {
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -1,6 +1,5 @@
 import { EntitySchema } from 'typeorm';
 import type { ActionDescription, ActionThreat, Operation } from '@mig-data/domain';
-import { numericId } from './numeric-id.transformer';
 import { storedOperations } from './stored-operations.transformer';
 
 export interface ActionRow {
@@ -24,7 +23,7 @@ export const ActionEntity = new EntitySchema<ActionRow>({
   name: 'action',
   tableName: 'actions',
   columns: {
-    id: { type: 'numeric', primary: true, transformer: numericId },
+    id: { type: 'numeric', primary: true },
     name: { type: 'varchar', length: 2048 },
     target: { type: 'varchar', length: 2048 },
     description: { type: 'json', nullable: true },

@@ -1,6 +1,5 @@
 import { EntitySchema } from 'typeorm';
 import type { AgentEnvironment } from '@mig-data/domain';
-import { numericId } from './numeric-id.transformer';
 
 export interface AgentRow {
   id: number;
@@ -23,7 +22,7 @@ export const AgentEntity = new EntitySchema<AgentRow>({
   name: 'agent',
   tableName: 'agents',
   columns: {
-    id: { type: 'numeric', primary: true, transformer: numericId },
+    id: { type: 'numeric', primary: true },
     name: { type: 'varchar', length: 2048 },
     queueloc: { type: 'varchar', length: 2048 },
     mode: { type: 'varchar', length: 2048 },

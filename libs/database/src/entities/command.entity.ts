@@ -1,5 +1,4 @@
 import { EntitySchema } from 'typeorm';
-import { numericId } from './numeric-id.transformer';
 
 export interface CommandRow {
   id: number;
@@ -15,9 +14,9 @@ export const CommandEntity = new EntitySchema<CommandRow>({
   name: 'command',
   tableName: 'commands',
   columns: {
-    id: { type: 'numeric', primary: true, transformer: numericId },
-    actionid: { type: 'numeric', transformer: numericId },
-    agentid: { type: 'numeric', transformer: numericId },
+    id: { type: 'numeric', primary: true },
+    actionid: { type: 'numeric' },
+    agentid: { type: 'numeric' },
     status: { type: 'varchar', length: 255 },
     results: { type: 'json', nullable: true },
     starttime: { type: 'timestamptz' },

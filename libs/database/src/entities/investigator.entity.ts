@@ -1,5 +1,4 @@
 import { EntitySchema } from 'typeorm';
-import { numericCount, numericId } from './numeric-id.transformer';
 
 export interface InvestigatorRow {
   id: number;
@@ -19,7 +18,7 @@ export const InvestigatorEntity = new EntitySchema<InvestigatorRow>({
   name: 'investigator',
   tableName: 'investigators',
   columns: {
-    id: { type: 'numeric', primary: true, transformer: numericId },
+    id: { type: 'numeric', primary: true },
     name: { type: 'varchar', length: 1024 },
     pgpfingerprint: { type: 'varchar', length: 128, nullable: true },
     publickey: { type: 'bytea', nullable: true },
@@ -28,6 +27,6 @@ export const InvestigatorEntity = new EntitySchema<InvestigatorRow>({
     status: { type: 'varchar', length: 255 },
     createdat: { type: 'timestamptz' },
     lastmodified: { type: 'timestamptz' },
-    permissions: { type: 'bigint', transformer: numericCount },
+    permissions: { type: 'bigint' },
   },
 });

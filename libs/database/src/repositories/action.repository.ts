@@ -56,7 +56,7 @@ export class ActionRepository {
           GO_ZERO_TIME,
         ],
       );
-      return (await manager.getRepository(ActionEntity).findOneByOrFail({ id: Number(row.id) })) as ActionRow;
+      return (await manager.getRepository(ActionEntity).findOneByOrFail({ id: row.id })) as ActionRow;
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new AlreadyExistsError(`action ${action.id} already exists`);
       throw error;
@@ -86,7 +86,7 @@ export class ActionRepository {
    */
   async claimPending(limit: number, now: Date): Promise<ActionRow[]> {
     return this.dataSource.transaction(async (manager) => {
-      const claimed = await returnedRows<{ id: string }>(
+      const claimed = await returnedRows<{ id: number }>(
         manager,
         // The locking SELECT runs once, as a CTE: written as `id IN (subquery)` the planner may
         // rescan it per row of a nested loop, and each SKIP LOCKED rescan locks other rows that
@@ -102,22 +102,22 @@ export class ActionRepository {
         [now, limit, ACTION_TRANSITIONS.scheduled.from],
       );
       if (claimed.length === 0) return [];
-      const rows = await manager.getRepository(ActionEntity).findBy({ id: In(claimed.map((row) => Number(row.id))) });
+      const rows = await manager.getRepository(ActionEntity).findBy({ id: In(claimed.map((row) => row.id)) });
       return rows.sort((a, b) => a.validfrom.getTime() - b.validfrom.getTime() || a.id - b.id);
     });
   }
 
   /** Counters of each action, derived from its commands' statuses in one query. */
   async counters(actionIds: readonly number[], manager: EntityManager = this.dataSource.manager): Promise<Map<number, ActionCounters>> {
-    const rows: Array<{ actionid: string; status: CommandStatus; count: string }> = await manager.query(
+    const rows: Array<{ actionid: number; status: CommandStatus; count: number }> = await manager.query(
       `SELECT actionid, status, count(*) AS count FROM commands WHERE actionid = ANY($1::numeric[]) GROUP BY actionid, status`,
       [actionIds],
     );
     const byAction = new Map<number, Partial<Record<CommandStatus, number>>>();
     for (const row of rows) {
-      const counts = byAction.get(Number(row.actionid)) ?? {};
-      counts[row.status] = Number(row.count);
-      byAction.set(Number(row.actionid), counts);
+      const counts = byAction.get(row.actionid) ?? {};
+      counts[row.status] = row.count;
+      byAction.set(row.actionid, counts);
     }
     return new Map(actionIds.map((id) => [id, countersFromStatusCounts(byAction.get(id) ?? {})]));
   }
@@ -130,7 +130,7 @@ export class ActionRepository {
    */
   async transition(id: number, to: Exclude<ActionStatus, 'completed'>, now: Date): Promise<ActionRow> {
     return this.dataSource.transaction(async (manager) => {
-      const changed = await returnedRows<{ id: string }>(
+      const changed = await returnedRows<{ id: number }>(
         manager,
         `UPDATE actions SET status = $2, lastupdatetime = $3 WHERE id = $1 AND status = ANY($4::text[]) RETURNING id`,
         [id, to, now, ACTION_TRANSITIONS[to].from],
@@ -154,7 +154,7 @@ export class ActionRepository {
     return this.dataSource.transaction(async (manager) => {
       const [locked] = await manager.query(`SELECT id FROM actions WHERE id = $1 FOR UPDATE`, [id]);
       if (!locked) throw new NotFoundError('action', id);
-      const finished = await returnedRows<{ id: string }>(
+      const finished = await returnedRows<{ id: number }>(
         manager,
         `UPDATE actions SET status = 'completed', finishtime = $2, lastupdatetime = $2
          WHERE id = $1 AND status = ANY($3::text[])

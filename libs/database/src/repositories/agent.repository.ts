@@ -3,7 +3,7 @@ import { NotFoundError, type Heartbeat, type Page, type PAGED_LISTS } from '@mig
 import { ADVISORY_LOCKS } from '../advisory-locks';
 import { AgentEntity, type AgentRow } from '../entities/agent.entity';
 import { MIG_FUTURE_DATE } from '../mig-unset-values';
-import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
+import { AGENT_COLUMNS } from './agent-rows';
 import { DEADLOCK_DETECTED, sqlState } from './postgres-errors';
 import { returnedRows } from './structured-query';
 
@@ -49,14 +49,14 @@ export class AgentRepository {
       this.dataSource.transaction(async (manager) => {
         const outcomes = new Map<string, HeartbeatOutcome>();
         const updateLive = async (batch: Heartbeat[]) => {
-          const updated = await returnedRows<{ id: string; queueloc: string; pid: number }>(manager, UPDATE_LIVE_AGENTS, [
+          const updated = await returnedRows<{ id: number; queueloc: string; pid: number }>(manager, UPDATE_LIVE_AGENTS, [
             batch.map((h) => h.queueloc),
             batch.map((h) => h.pid),
             batch.map((h) => h.heartbeatts),
             batch.map((h) => JSON.stringify(h.environment ?? null)),
             batch.map((h) => JSON.stringify(h.tags ?? null)),
           ]);
-          for (const row of updated) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: false });
+          for (const row of updated) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: row.id, registered: false });
         };
         const unknown = () => unique.filter((h) => !outcomes.has(agentKey(h.queueloc, h.pid)));
 
@@ -66,7 +66,7 @@ export class AgentRepository {
         await updateLive(unknown());
         const fresh = unknown();
         if (fresh.length > 0) {
-          const registered = await returnedRows<{ id: string; queueloc: string; pid: number }>(
+          const registered = await returnedRows<{ id: number; queueloc: string; pid: number }>(
             manager,
             `INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, destructiontime, heartbeattime, refreshtime, status, environment, tags, loadername)
              SELECT nextval('mig_id_seq'), hb.name, hb.queueloc, hb.mode, hb.version, hb.pid, hb.starttime, $10::timestamptz, hb.heartbeattime, hb.heartbeattime,
@@ -88,7 +88,7 @@ export class AgentRepository {
               MIG_FUTURE_DATE,
             ],
           );
-          for (const row of registered) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: Number(row.id), registered: true });
+          for (const row of registered) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: row.id, registered: true });
         }
         return outcomes;
       }),
@@ -107,9 +107,9 @@ export class AgentRepository {
 
   /** By primary key, in hand-written SQL: a get-by-id is mostly fixed cost, and the ORM's query building was most of it. */
   async get(id: number): Promise<AgentRow> {
-    const [raw] = await this.dataSource.query(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agents.id = $1`, [id]);
-    if (!raw) throw new NotFoundError('agent', id);
-    return agentRowFrom(raw);
+    const [row]: AgentRow[] = await this.dataSource.query(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agents.id = $1`, [id]);
+    if (!row) throw new NotFoundError('agent', id);
+    return row;
   }
 
   /** By id (keyset: a heartbeat moves an agent's heartbeat time, never its id). */

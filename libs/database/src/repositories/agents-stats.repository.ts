@@ -1,7 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page, PageKey, PAGED_LISTS } from '@mig-data/domain';
-import { type AgentsStatsRow } from '../entities/agents-stats.entity';
-import { numericCount } from '../entities/numeric-id.transformer';
+
+/** One snapshot of the fleet's health, as MIG's scheduler stores it in agents_stats (counts are NULL in rows MIG left unset). */
+export interface AgentsStatsRow {
+  timestamp: Date;
+  online_agents: number;
+  online_agents_by_version: unknown;
+  online_endpoints: number;
+  idle_agents: number;
+  idle_agents_by_version: unknown;
+  idle_endpoints: number;
+  new_endpoints: number;
+  multi_agents_endpoints: number;
+  disappeared_endpoints: number;
+  flapping_endpoints: number;
+}
 
 /** One line of online_agents_by_version / idle_agents_by_version, as MIG stored it. */
 export interface AgentVersionCount {
@@ -55,16 +68,16 @@ export class AgentsStatsRepository {
     const [raw] = await manager.query(COMPUTE_STATS, [now, new Date(now.getTime() - 24 * HOUR_MS), new Date(now.getTime() - 7 * 24 * HOUR_MS)]);
     return {
       timestamp: raw.timestamp,
-      online_agents: Number(raw.online_agents),
+      online_agents: raw.online_agents,
       online_agents_by_version: countsFrom(raw.online_agents_by_version),
-      online_endpoints: Number(raw.online_endpoints),
-      idle_agents: Number(raw.idle_agents),
+      online_endpoints: raw.online_endpoints,
+      idle_agents: raw.idle_agents,
       idle_agents_by_version: countsFrom(raw.idle_agents_by_version),
-      idle_endpoints: Number(raw.idle_endpoints),
-      new_endpoints: Number(raw.new_endpoints),
-      multi_agents_endpoints: Number(raw.multi_agents_endpoints),
-      disappeared_endpoints: Number(raw.disappeared_endpoints),
-      flapping_endpoints: Number(raw.flapping_endpoints),
+      idle_endpoints: raw.idle_endpoints,
+      new_endpoints: raw.new_endpoints,
+      multi_agents_endpoints: raw.multi_agents_endpoints,
+      disappeared_endpoints: raw.disappeared_endpoints,
+      flapping_endpoints: raw.flapping_endpoints,
     };
   }
 
@@ -105,25 +118,8 @@ export class AgentsStatsRepository {
        ORDER BY "timestamp" DESC, ctid DESC LIMIT $1`,
       [page.limit, ...(page.after ?? [])],
     );
-    return raws.map((raw) => ({ row: statsRowFrom(raw), pageKey: [String(raw.page_time), String(raw.page_tid)] }));
+    return raws.map(({ page_time, page_tid, ...row }) => ({ row: row as unknown as AgentsStatsRow, pageKey: [String(page_time), String(page_tid)] }));
   }
-}
-
-function statsRowFrom(raw: Record<string, unknown>): AgentsStatsRow {
-  const count = (column: string) => numericCount.from(raw[column] as string | null);
-  return {
-    timestamp: raw.timestamp as Date,
-    online_agents: count('online_agents'),
-    online_agents_by_version: raw.online_agents_by_version,
-    online_endpoints: count('online_endpoints'),
-    idle_agents: count('idle_agents'),
-    idle_agents_by_version: raw.idle_agents_by_version,
-    idle_endpoints: count('idle_endpoints'),
-    new_endpoints: count('new_endpoints'),
-    multi_agents_endpoints: count('multi_agents_endpoints'),
-    disappeared_endpoints: count('disappeared_endpoints'),
-    flapping_endpoints: count('flapping_endpoints'),
-  };
 }
 
 function countsFrom(value: unknown): AgentVersionCount[] {

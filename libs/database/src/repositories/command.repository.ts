@@ -54,7 +54,7 @@ export class CommandRepository {
         if ((FINAL_ACTION_STATUSES as readonly string[]).includes(action.status)) {
           throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
         }
-        const created = await returnedRows<{ id: string; agentid: string }>(
+        const created = await returnedRows<{ id: number; agentid: number }>(
           manager,
           `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)
            SELECT nextval('mig_id_seq'), $1, requested.id, $4, $3, $5::timestamptz, $6::json FROM unnest($2::numeric[]) AS requested(id)
@@ -62,13 +62,13 @@ export class CommandRepository {
            RETURNING id, agentid`,
           [actionId, distinct, starttime, NEW_COMMAND_STATUS, MIG_FUTURE_DATE, NO_RESULTS_YET],
         );
-        const commandByAgent = new Map(created.map((row) => [Number(row.agentid), Number(row.id)]));
+        const commandByAgent = new Map(created.map((row) => [row.agentid, row.id]));
         if (commandByAgent.size < distinct.length) {
-          const existing: Array<{ id: string; agentid: string }> = await manager.query(
+          const existing: Array<{ id: number; agentid: number }> = await manager.query(
             `SELECT c.id, c.agentid FROM commands c WHERE c.actionid = $1 AND c.agentid = ANY($2::numeric[])`,
             [actionId, distinct.filter((agentId) => !commandByAgent.has(agentId))],
           );
-          for (const row of existing) commandByAgent.set(Number(row.agentid), Number(row.id));
+          for (const row of existing) commandByAgent.set(row.agentid, row.id);
         }
         return {
           commands: distinct.map((agentId) => ({ id: commandByAgent.get(agentId)!, agentId })),
@@ -83,7 +83,7 @@ export class CommandRepository {
         [distinct],
       );
       if (!missing) throw error;
-      throw new NotFoundError('agent', Number(missing.id));
+      throw new NotFoundError('agent', missing.id);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
-import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
+import { AGENT_COLUMNS } from './agent-rows';
 import { affectedRows, returnedRows } from './structured-query';
 
 export interface AgentQueue {
@@ -63,7 +63,7 @@ export class FleetRepository {
     // MATERIALIZED: read the recent heartbeats through the heartbeattime index first (about one
     // row per live agent). Left to itself the planner walks the whole queueloc index for the ORDER
     // BY ... LIMIT and filters the history row by row (2.1 s against 0.4 s on 1,000,000 agents).
-    const rows: Array<{ count: string; queueloc: string }> = await this.dataSource.query(
+    const rows: DoubleAgent[] = await this.dataSource.query(
       `WITH recent AS MATERIALIZED (
          SELECT queueloc FROM agents WHERE heartbeattime >= $1 ${page.after ? 'AND queueloc > $3::text' : ''})
        SELECT count(*) AS count, queueloc FROM recent
@@ -71,7 +71,7 @@ export class FleetRepository {
        ORDER BY queueloc LIMIT $2`,
       [since, page.limit, ...(page.after ?? [])],
     );
-    return rows.map((row) => ({ count: Number(row.count), queueloc: row.queueloc }));
+    return rows;
   }
 
   /** The scheduler's variant: queues with more than one agent outside `checkin` mode heartbeating after `since`. */
@@ -88,13 +88,13 @@ export class FleetRepository {
 
   /** The agents of one queue, not offline, heartbeating after `since`, newest first. */
   async activeByQueue(queueloc: string, since: Date): Promise<AgentRow[]> {
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
+    const rows: AgentRow[] = await this.dataSource.query(
       `SELECT ${AGENT_COLUMNS} FROM agents
        WHERE agents.queueloc = $1 AND agents.heartbeattime > $2 AND agents.status <> 'offline'
        ORDER BY agents.heartbeattime DESC, agents.id DESC`,
       [queueloc, since],
     );
-    return rows.map(agentRowFrom);
+    return rows;
   }
 
   /** Online agents silent since before `heartbeatBefore` become idle; returns how many. */
@@ -116,12 +116,12 @@ export class FleetRepository {
   }
 
   private async updateOne(id: number, assignments: string, parameters: unknown[]): Promise<AgentRow> {
-    const [row] = await returnedRows<Record<string, unknown>>(
+    const [row] = await returnedRows<AgentRow>(
       this.dataSource.manager,
       `UPDATE agents SET ${assignments} WHERE agents.id = $1 RETURNING ${AGENT_COLUMNS}`,
       [id, ...parameters],
     );
     if (!row) throw new NotFoundError('agent', id);
-    return agentRowFrom(row);
+    return row;
   }
 }

@@ -41,13 +41,13 @@ export class InvestigatorRepository {
 
   private async insert(investigator: NewInvestigator, privatekey: string | null, now: Date): Promise<InvestigatorRow> {
     try {
-      const [row] = await returnedRows<{ id: string }>(
+      const [row] = await returnedRows<{ id: number }>(
         this.dataSource.manager,
         `INSERT INTO investigators (name, pgpfingerprint, publickey, privatekey, status, createdat, lastmodified)
          VALUES ($1, $2, $3, $4, 'active', $5, $5) RETURNING id`,
         [investigator.name, investigator.pgpfingerprint, Buffer.from(investigator.publickey, 'utf8'), privatekey === null ? null : Buffer.from(privatekey, 'utf8'), now],
       );
-      return this.get(Number(row.id));
+      return this.get(row.id);
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
       if (privatekey !== null) await this.requireNoScheduler();
@@ -127,28 +127,28 @@ export class InvestigatorRepository {
    * locked against a status change until it commits.
    */
   async lockActive(ids: readonly number[], manager: EntityManager): Promise<Set<number>> {
-    const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM investigators WHERE id = ANY($1::numeric[]) AND status = 'active' FOR SHARE`, [ids]);
-    return new Set(rows.map((row) => Number(row.id)));
+    const rows: Array<{ id: number }> = await manager.query(`SELECT id FROM investigators WHERE id = ANY($1::numeric[]) AND status = 'active' FOR SHARE`, [ids]);
+    return new Set(rows.map((row) => row.id));
   }
 }
 
 /** An investigators row read with plain SQL (public columns), as the entity would give it. */
 export function investigatorFromSql(row: Record<string, unknown>): InvestigatorRow {
   return {
-    id: Number(row.id),
+    id: row.id as number,
     name: row.name as string,
     pgpfingerprint: row.pgpfingerprint as string | null,
     publickey: row.publickey as Buffer | null,
     status: row.status as string,
     createdat: row.createdat as Date,
     lastmodified: row.lastmodified as Date,
-    permissions: Number(row.permissions),
+    permissions: row.permissions as number,
   };
 }
 
 function toCandidate(row: Record<string, unknown>): SignerCandidate {
   return {
-    id: Number(row.id),
+    id: row.id as number,
     name: row.name as string,
     pgpfingerprint: row.pgpfingerprint as string,
     status: row.status as string,

@@ -43,8 +43,8 @@ export class PermissionRepository {
 
   async createModule(name: string): Promise<ModuleRecord> {
     try {
-      const [row] = await returnedRows<{ id: string; name: string }>(this.dataSource.manager, `INSERT INTO modules (id, name) VALUES (nextval('mig_id_seq'), $1) RETURNING id, name`, [name]);
-      return { id: Number(row.id), name: row.name };
+      const [row] = await returnedRows<ModuleRecord>(this.dataSource.manager, `INSERT INTO modules (id, name) VALUES (nextval('mig_id_seq'), $1) RETURNING id, name`, [name]);
+      return row;
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new AlreadyExistsError(`module "${name}" already exists`);
       throw error;
@@ -57,7 +57,7 @@ export class PermissionRepository {
       page.after === undefined
         ? await this.dataSource.query(`SELECT id, name FROM modules ORDER BY name LIMIT $1`, [page.limit])
         : await this.dataSource.query(`SELECT id, name FROM modules WHERE name > $2 ORDER BY name LIMIT $1`, [page.limit, page.after[0]]);
-    return rows.map((row: { id: string; name: string }) => ({ id: Number(row.id), name: row.name }));
+    return rows;
   }
 
   async setRequirement(agentId: number, module: string, minimumWeight: number): Promise<AgentModuleRequirementRecord> {
@@ -73,11 +73,11 @@ export class PermissionRepository {
 
   /** An agent's requirements, by module name. */
   async listRequirements(agentId: number): Promise<AgentModuleRequirementRecord[]> {
-    const rows = await this.dataSource.query(
-      `SELECT r.agentid, r.moduleid, m.name, r.minimumweight FROM agtmodreq r JOIN modules m ON m.id = r.moduleid WHERE r.agentid = $1 ORDER BY m.name`,
+    return this.dataSource.query(
+      `SELECT r.agentid AS "agentId", r.moduleid AS "moduleId", m.name AS module, r.minimumweight AS "minimumWeight"
+       FROM agtmodreq r JOIN modules m ON m.id = r.moduleid WHERE r.agentid = $1 ORDER BY m.name`,
       [agentId],
     );
-    return rows.map((row: Record<string, string | number>) => ({ agentId: Number(row.agentid), moduleId: Number(row.moduleid), module: String(row.name), minimumWeight: Number(row.minimumweight) }));
   }
 
   async setPermission(investigatorId: number, agentId: number, module: string, weight: number): Promise<InvestigatorModulePermissionRecord> {
@@ -93,18 +93,12 @@ export class PermissionRepository {
 
   /** An investigator's weights, by agent then module name. */
   async listPermissions(investigatorId: number, agentId: number | undefined): Promise<InvestigatorModulePermissionRecord[]> {
-    const rows = await this.dataSource.query(
-      `SELECT p.investigatorid, p.agentid, p.moduleid, m.name, p.weight FROM invagtmodperm p JOIN modules m ON m.id = p.moduleid
+    return this.dataSource.query(
+      `SELECT p.investigatorid AS "investigatorId", p.agentid AS "agentId", p.moduleid AS "moduleId", m.name AS module, p.weight
+       FROM invagtmodperm p JOIN modules m ON m.id = p.moduleid
        WHERE p.investigatorid = $1 AND ($2::numeric IS NULL OR p.agentid = $2) ORDER BY p.agentid, m.name`,
       [investigatorId, agentId ?? null],
     );
-    return rows.map((row: Record<string, string | number>) => ({
-      investigatorId: Number(row.investigatorid),
-      agentId: Number(row.agentid),
-      moduleId: Number(row.moduleid),
-      module: String(row.name),
-      weight: Number(row.weight),
-    }));
   }
 
   /**
@@ -134,20 +128,20 @@ export class PermissionRepository {
        ORDER BY target.agentid, operation.index`,
       [actionId, agentIds, modules],
     );
-    return rows.map((row: Record<string, string | number | null>) => ({
-      agentId: Number(row.agentid),
-      operationIndex: Number(row.index),
-      module: String(row.module),
-      permission: row.permission === null ? null : String(row.permission),
-      minimumWeight: row.minimumweight === null ? null : Number(row.minimumweight),
-      signersWeight: Number(row.signersweight),
+    return rows.map((row: { agentid: number; index: number; module: string; permission: string | null; minimumweight: number | null; signersweight: number }) => ({
+      agentId: row.agentid,
+      operationIndex: row.index,
+      module: row.module,
+      permission: row.permission,
+      minimumWeight: row.minimumweight,
+      signersWeight: row.signersweight,
     }));
   }
 
   private async moduleId(name: string): Promise<number> {
     const [row] = await this.dataSource.query(`SELECT id FROM modules WHERE name = $1`, [name]);
     if (!row) throw new NotFoundError('module', name);
-    return Number(row.id);
+    return row.id;
   }
 
   /** An upsert whose foreign keys name what is missing when they fail. */

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ActionRow } from '../entities/action.entity';
 import type { AgentRow } from '../entities/agent.entity';
 import type { CommandRow } from '../entities/command.entity';
-import { AGENT_COLUMNS, agentRowFrom } from './agent-rows';
+import { AGENT_COLUMNS } from './agent-rows';
 import { operationsFromStored } from '../entities/stored-operations.transformer';
 
 /**
@@ -162,7 +162,7 @@ export class SearchRepository {
     return rows.map(({ command, action, ...agent }) => ({
       command: commandRowFrom(command as Record<string, unknown>),
       action: actionRowFrom(action as Record<string, unknown>),
-      agent: agentRowFrom(agent),
+      agent: agent as unknown as AgentRow,
     }));
   }
 
@@ -184,7 +184,7 @@ export class SearchRepository {
       `SELECT ${AGENT_COLUMNS} FROM agents ${c.where()} ORDER BY agents.heartbeattime DESC, agents.id DESC ${c.page(f)}`,
       c.parameters,
     );
-    return rows.map(agentRowFrom);
+    return rows;
   }
 
   /** By id; public columns only. */
@@ -219,7 +219,7 @@ export class SearchRepository {
       [actionIds],
     );
     for (const row of rows) {
-      const actionId = Number(row.actionid);
+      const actionId = row.actionid as number;
       signers.set(actionId, [...(signers.get(actionId) ?? []), investigatorSummaryFrom(row)]);
     }
     return signers;
@@ -253,5 +253,5 @@ function commandRowFrom(raw: Record<string, unknown>): CommandRow {
 }
 
 function investigatorSummaryFrom(raw: Record<string, unknown>): InvestigatorSummaryRow {
-  return { id: Number(raw.id), name: raw.name as string, pgpfingerprint: (raw.pgpfingerprint as string | null) ?? null, status: raw.status as string };
+  return { id: raw.id as number, name: raw.name as string, pgpfingerprint: (raw.pgpfingerprint as string | null) ?? null, status: raw.status as string };
 }

@@ -30,7 +30,7 @@ export class SignatureRepository {
     );
     const byAction = new Map<number, InvestigatorRow[]>(actionIds.map((id) => [id, []]));
     for (const row of rows) {
-      byAction.get(Number(row.actionid))?.push(investigatorFromSql(row));
+      byAction.get(row.actionid)?.push(investigatorFromSql(row));
     }
     return byAction;
   }

@@ -55,7 +55,7 @@ export class TargetExpansionRepository {
       [['online', 'idle']],
     );
     return rows.map((raw) => ({
-      id: Number(raw.id),
+      id: raw.id as number,
       name: raw.name as string,
       queueloc: raw.queueloc as string,
       mode: raw.mode as string,
