@@ -25,6 +25,31 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // TypeORM and pg stay inside libs/database (its README: "One data-access style"); everything else
+  // goes through its repositories and its `Database`/`Transaction` types.
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: [
+      'libs/database/**',
+      // Tests check the database from outside the service (grants, dumps, outages, MIG-shaped rows)
+      // with their own raw clients, on purpose.
+      'apps/*/test/**',
+      // The bench measures raw pg as the baseline the service is compared against, on purpose.
+      'bench/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', message: 'TypeORM stays inside libs/database: use its repositories and its Database/Transaction types.' },
+            { name: 'pg', message: 'pg stays inside libs/database: use its repositories and its Database/Transaction types.' },
+          ],
+          patterns: [{ group: ['typeorm/*', 'pg/*', 'pg-*'], message: 'TypeORM and pg stay inside libs/database.' }],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -25,8 +25,8 @@ import {
   openMigratedDataSource,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
+  type Database,
 } from '@mig-data/database';
-import type { DataSource } from 'typeorm';
 import { ActionSignatures } from './actions/action-signatures';
 import { actionService } from './actions/action-service';
 import { agentService } from './agents/agent-service';
@@ -46,7 +46,7 @@ export interface RunningDataService {
   /** host:port actually listened on. */
   address: string;
   databaseUrl: string;
-  dataSource: DataSource;
+  dataSource: Database;
   /** The connections targets are evaluated on (logged in as the sandbox role). */
   targetSandbox: TargetSandbox;
   /** Stops serving (letting calls in flight finish), closes the pool, stops the embedded PostgreSQL. */
@@ -54,7 +54,7 @@ export interface RunningDataService {
 }
 
 /** The database, embedded or given, migrated and connected. */
-export async function openDatabase(config: ServiceConfig, logger: Logger): Promise<{ dataSource: DataSource; databaseUrl: string; embedded?: EmbeddedPostgres }> {
+export async function openDatabase(config: ServiceConfig, logger: Logger): Promise<{ dataSource: Database; databaseUrl: string; embedded?: EmbeddedPostgres }> {
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {

@@ -1,5 +1,5 @@
 import type { ActionServiceServer, Action as ActionMessage } from '@mig-data/contract';
-import type { ActionRepository, ActionRow } from '@mig-data/database';
+import type { ActionRepository, ActionRow, Database } from '@mig-data/database';
 import {
   ACTION_STATUSES,
   InvalidArgumentError,
@@ -14,7 +14,6 @@ import {
   type InputLimits,
 } from '@mig-data/domain';
 import { requireDecompressibleOperations } from '@mig-data/pgp';
-import type { DataSource } from 'typeorm';
 import type { UnaryMethods } from '../grpc/unary';
 import { investigatorSummary } from '../investigators/investigator-mapping';
 import { actionFromMessage, actionToMessage, type ActionMessageOptions } from './action-mapping';
@@ -25,7 +24,7 @@ const INITIAL_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'prep
 
 /** The ActionService RPCs (proto/mig/data/v1/action_service.proto). */
 export function actionService(
-  dataSource: DataSource,
+  dataSource: Database,
   actions: ActionRepository,
   clock: () => Date,
   signatures: ActionSignatures,

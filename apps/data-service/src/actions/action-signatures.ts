@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { InvestigatorRepository, InvestigatorRow, SignatureRepository, SignerCandidate, VerifiedSignature } from '@mig-data/database';
+import type { InvestigatorRepository, InvestigatorRow, SignatureRepository, SignerCandidate, Transaction, VerifiedSignature } from '@mig-data/database';
 import { InvalidArgumentError, PermissionDeniedError, TEXT_LIMITS, type Action } from '@mig-data/domain';
 import { actionCanonicalString, goOperationsJson, hasKeyId, readActionSignature, readVerificationKey, verifyTextSignature, type ActionSignature, type VerificationKey } from '@mig-data/pgp';
-import type { EntityManager } from 'typeorm';
 
 /** What a verified action is stored with: its signature rows and its operations as signed. */
 export interface VerifiedAction {
@@ -73,7 +72,7 @@ export class ActionSignatures {
    * Stores the signature rows of a new action inside its transaction, after making sure no signer
    * was disabled since `verify` (their rows stay locked until the action is committed).
    */
-  async store(actionId: number, verified: readonly VerifiedSignature[], manager: EntityManager): Promise<void> {
+  async store(actionId: number, verified: readonly VerifiedSignature[], manager: Transaction): Promise<void> {
     const active = await this.investigators.lockActive(verified.map((signature) => signature.investigatorid), manager);
     const gone = verified.find((signature) => !active.has(signature.investigatorid));
     if (gone) throw new PermissionDeniedError(`investigator ${gone.investigatorid} was disabled while the action was being stored; its signature no longer counts`);

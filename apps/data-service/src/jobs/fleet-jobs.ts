@@ -1,5 +1,4 @@
-import type { AgentsStatsRepository, FleetRepository, JobRunRepository } from '@mig-data/database';
-import type { EntityManager } from 'typeorm';
+import type { AgentsStatsRepository, FleetRepository, JobRunRepository, Transaction } from '@mig-data/database';
 import type { ServiceConfig } from '../config/service-config';
 import type { Logger } from '../logging/logger';
 
@@ -7,7 +6,7 @@ import type { Logger } from '../logging/logger';
 export interface FleetJob {
   name: string;
   intervalMs: number;
-  run(manager: EntityManager, now: Date): Promise<string>;
+  run(manager: Transaction, now: Date): Promise<string>;
 }
 
 export interface FleetJobDependencies {
