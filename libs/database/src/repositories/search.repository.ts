@@ -99,7 +99,18 @@ function investigatorClauses(c: Conditions, f: SearchFilter, table: string): voi
   c.add(`${table}.name ILIKE ?`, f.investigatorName);
 }
 
-const ACTION_COLUMNS = 'id, name, target, description, threat, operations, validfrom, expireafter, starttime, finishtime, lastupdatetime, status, syntaxversion, pgpsignatures';
+const ACTION_COLUMN_NAMES = ['id', 'name', 'target', 'description', 'threat', 'operations', 'validfrom', 'expireafter', 'starttime', 'finishtime', 'lastupdatetime', 'status', 'syntaxversion', 'pgpsignatures'];
+const ACTION_COLUMNS = ACTION_COLUMN_NAMES.join(', ');
+const COMMAND_COLUMN_NAMES = ['id', 'actionid', 'agentid', 'status', 'results', 'starttime', 'finishtime'];
+// A command search row: the command's and its action's columns under prefixes, the agent's as they
+// are. Flat typed columns, not row_to_json: JSON carries times as text in the session's time zone,
+// and years before 1900 get a local-mean-time offset (+00:09:21 in Paris) that Date cannot parse,
+// which is how Go's zero time (an unfinished MIG action) would break every command search.
+const COMMAND_SEARCH_COLUMNS = [
+  ...COMMAND_COLUMN_NAMES.map((column) => `commands.${column} AS command_${column}`),
+  ...ACTION_COLUMN_NAMES.map((column) => `actions.${column} AS action_${column}`),
+  AGENT_COLUMNS,
+].join(', ');
 /** FROM … WHERE of the investigators who signed the action in scope (for EXISTS). */
 const SIGNERS_OF_ACTION = 'signatures JOIN investigators ON investigators.id = signatures.investigatorid WHERE signatures.actionid = actions.id';
 const INVESTIGATOR_SUMMARY_COLUMNS = 'investigators.id, investigators.name, investigators.pgpfingerprint, investigators.status';
@@ -151,19 +162,15 @@ export class SearchRepository {
       );
     }
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT json_build_object('id', commands.id, 'actionid', commands.actionid, 'agentid', commands.agentid, 'status', commands.status,
-                'results', commands.results, 'starttime', commands.starttime, 'finishtime', commands.finishtime) AS command,
-              row_to_json(actions) AS action,
-              ${AGENT_COLUMNS}
+      `SELECT ${COMMAND_SEARCH_COLUMNS}
        FROM commands JOIN actions ON actions.id = commands.actionid JOIN agents ON agents.id = commands.agentid
        ${c.where()} ORDER BY commands.starttime DESC, commands.id DESC ${c.page(f)}`,
       c.parameters,
     );
-    return rows.map(({ command, action, ...agent }) => ({
-      command: commandRowFrom(command as Record<string, unknown>),
-      action: actionRowFrom(action as Record<string, unknown>),
-      agent: agent as unknown as AgentRow,
-    }));
+    return rows.map((row) => {
+      const { command, action, rest } = splitByPrefix(row);
+      return { command: command as unknown as CommandRow, action: actionRowFrom(action), agent: rest as unknown as AgentRow };
+    });
   }
 
   /** Latest heartbeat first (target searches go through target expansion instead). */
@@ -227,29 +234,18 @@ export class SearchRepository {
 }
 
 function actionRowFrom(raw: Record<string, unknown>): ActionRow {
-  const time = (value: unknown) => (value === null || value === undefined ? null : new Date(value as string));
-  return {
-    ...(raw as unknown as ActionRow),
-    id: Number(raw.id),
-    operations: operationsFromStored(raw.operations),
-    validfrom: time(raw.validfrom) as Date,
-    expireafter: time(raw.expireafter) as Date,
-    starttime: time(raw.starttime),
-    finishtime: time(raw.finishtime),
-    lastupdatetime: time(raw.lastupdatetime),
-  };
+  return { ...(raw as unknown as ActionRow), operations: operationsFromStored(raw.operations) };
 }
 
-function commandRowFrom(raw: Record<string, unknown>): CommandRow {
-  return {
-    id: Number(raw.id),
-    actionid: Number(raw.actionid),
-    agentid: Number(raw.agentid),
-    status: raw.status as string,
-    results: (raw.results as unknown[] | null) ?? null,
-    starttime: new Date(raw.starttime as string),
-    finishtime: raw.finishtime ? new Date(raw.finishtime as string) : null,
-  };
+/** Splits a command search row into the command's columns, the action's and the rest (the agent's). */
+function splitByPrefix(row: Record<string, unknown>): { command: Record<string, unknown>; action: Record<string, unknown>; rest: Record<string, unknown> } {
+  const parts = { command: {} as Record<string, unknown>, action: {} as Record<string, unknown>, rest: {} as Record<string, unknown> };
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith('command_')) parts.command[key.slice('command_'.length)] = value;
+    else if (key.startsWith('action_')) parts.action[key.slice('action_'.length)] = value;
+    else parts.rest[key] = value;
+  }
+  return parts;
 }
 
 function investigatorSummaryFrom(raw: Record<string, unknown>): InvestigatorSummaryRow {
