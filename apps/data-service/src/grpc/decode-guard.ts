@@ -43,8 +43,8 @@ export function guardDecoding<Definition extends ServiceDefinition>(definition: 
 
 function undecodableError(cause: unknown, byteLength: number): InvalidArgumentError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  if (/MAX_SAFE_INTEGER/.test(reason)) {
-    return new InvalidArgumentError('request', 'an int64 field holds 2^53 or more; ids, counts and times in seconds stay below 2^53 (9007199254740992)');
+  if (/M(AX|IN)_SAFE_INTEGER/.test(reason)) {
+    return new InvalidArgumentError('request', 'an int64 field holds 2^53 or more (or -2^53 or less); ids, counts and times in seconds stay below 2^53 (9007199254740992)');
   }
   return new InvalidArgumentError('request', `${byteLength} bytes that are not a valid protobuf encoding of this method's request`);
 }
