@@ -12,8 +12,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Everything else these three roles held on this schema is revoked first, so new databases, ones
  * the older roles migration granted differently, and ones made by MIG's own schema.sql all end
  * the same. MIG's roles get nothing on the service's own objects (mig_id_seq, the mig_data_*
- * tables): MIG's code never touches them. migadmin owns every MIG table, as the roles migration
- * began (MIG's schema.sql leaves manifestsig and agents_stats with whoever ran it).
+ * tables): MIG's code never touches them. migadmin owns MIG's final tables (loaders, manifests,
+ * manifestsig) where this user may give them away; the roles migration gave it the seed's tables
+ * (MIG's schema.sql leaves manifestsig and agents_stats with whoever ran it).
  * Roles outside MIG's four are not touched. Like the roles migration, it needs a user that may
  * manage roles and acts through migadmin; elsewhere it logs and skips.
  */
@@ -30,11 +31,20 @@ export class MigGrants1796000100002 implements MigrationInterface {
       return;
     }
     await queryRunner.query(`
-      ALTER TABLE loaders OWNER TO migadmin;
-      ALTER TABLE manifests OWNER TO migadmin;
-      ALTER TABLE manifestsig OWNER TO migadmin;
-      ALTER SEQUENCE loaders_id_seq OWNER TO migadmin;
-      ALTER SEQUENCE manifests_id_seq OWNER TO migadmin;
+      -- migadmin owns MIG's final tables too. Only where this user may give them away (a table that
+      -- MIG's schema.sql left with whoever ran it may belong to another user): else it stays.
+      DO $$
+      DECLARE object record;
+      BEGIN
+        FOR object IN
+          SELECT c.relname, c.relkind FROM pg_class c
+          WHERE c.relnamespace = current_schema()::regnamespace
+            AND c.relname IN ('loaders', 'manifests', 'manifestsig', 'loaders_id_seq', 'manifests_id_seq')
+            AND pg_get_userbyid(c.relowner) <> 'migadmin' AND pg_has_role(current_user, c.relowner, 'USAGE')
+        LOOP
+          EXECUTE format('ALTER %s %I OWNER TO migadmin', CASE object.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, object.relname);
+        END LOOP;
+      END $$;
 
       -- A clean slate for MIG's roles on this schema (REVOKE ALL on a table takes its column grants too).
       DO $$
