@@ -80,8 +80,8 @@ export class ActionRepository {
   /**
    * Moves up to `limit` runnable pending actions to `scheduled` and returns them. SKIP LOCKED lets
    * concurrent claimers pass each other's rows instead of waiting, so each action goes to one caller;
-   * the outer `status = ANY(…)` (the table's from-states of `scheduled`) makes a row that changed
-   * while the claimer waited for nothing drop out. The rows are read back in the same transaction,
+   * FOR UPDATE re-checks `status = ANY(…)` (the table's from-states of `scheduled`) on the row's
+   * latest version, so a row that changed meanwhile drops out. The rows are read back in the same transaction,
    * under the lock the UPDATE holds, so the answer shows the claim, not a later change.
    */
   async claimPending(limit: number, now: Date): Promise<ActionRow[]> {
