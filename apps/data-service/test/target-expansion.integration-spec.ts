@@ -95,7 +95,10 @@ describe('target expansion', () => {
     // The pooled connections came back clean: not read-only, not migreadonly, no advisory lock.
     const { results } = await t.clients.agents.recordHeartbeats({ heartbeats: [heartbeat('after-the-storm.example.net')] });
     expect(results[0].registered).toBe(true);
-    const { rows } = await t.sql.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'`);
+    // Advisory locks of this test's database only: other test files share the server.
+    const { rows } = await t.sql.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
     expect(rows[0].n).toBe(0);
     const { agents } = await t.clients.fleet.expandTarget({ target: "name = 'after-the-storm.example.net'", withEnvironment: false });
     expect(agents).toHaveLength(1);

@@ -100,7 +100,12 @@ async function checkSandboxRole(client: PoolClient): Promise<void> {
            ARRAY(SELECT m.roleid::regrole::text FROM pg_auth_members m WHERE m.member = r.oid ORDER BY 1) AS memberships,
            has_table_privilege('agents', 'SELECT') AS reads_agents,
            has_table_privilege('agents', 'INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER') AS writes_agents,
-           has_any_column_privilege('investigators', 'SELECT') AS reads_investigators
+           ARRAY(SELECT c.relname::text FROM pg_class c
+                 WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S')
+                   AND c.relname <> 'agents'
+                   AND CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'USAGE, SELECT')
+                            ELSE has_table_privilege(c.oid, 'SELECT') OR has_any_column_privilege(c.oid, 'SELECT') END
+                 ORDER BY 1) AS reads_other
     FROM pg_roles r WHERE r.rolname = current_user`);
   const role = rows[0];
   const problems = [
@@ -109,7 +114,7 @@ async function checkSandboxRole(client: PoolClient): Promise<void> {
     role.memberships.length > 0 && `belongs to ${role.memberships.join(', ')} (a target could SET ROLE to it)`,
     !role.reads_agents && 'may not read agents',
     role.writes_agents && 'may write agents',
-    role.reads_investigators && 'may read investigators',
+    role.reads_other.length > 0 && `may read ${role.reads_other.join(', ')}`,
   ].filter(Boolean);
   if (problems.length > 0) {
     throw new FailedPreconditionError(`the target sandbox role "${role.role}" ${problems.join('; ')}: targets must run as a role with nothing but SELECT on agents; ${HOW_TO_FIX}`);
