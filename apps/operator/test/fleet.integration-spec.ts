@@ -46,6 +46,15 @@ describe('mig-operator fleet commands, against the running data service', () => 
     await service?.stop();
   });
 
+  it('lists agents newest heartbeat first, filtered by name', async () => {
+    const all = JSON.parse((await run('--json', 'agents', '--limit', '3')).out) as Array<{ name: string; pid: number; heartbeattime: string }>;
+    // The two agents heard from a minute ago, then one of the two heard from two minutes ago.
+    expect(new Set(all.slice(0, 2).map((agent) => `${agent.name}/${agent.pid}`))).toEqual(new Set(['alive.example.net/1', 'mv1.mv.example.net/1']));
+    expect(['mv1.mv.example.net/2', 'puppet3.private.dc1.example.net/1']).toContain(`${all[2].name}/${all[2].pid}`);
+    const puppets = JSON.parse((await run('--json', 'agents', '--name', 'puppet3.private.dc1.example.net')).out) as Array<{ pid: number }>;
+    expect(puppets.map((agent) => agent.pid)).toEqual([1, 2, 3]);
+  });
+
   it('lists offline agents as a table, and as JSON for scripts', async () => {
     expect(await run('offline-agents')).toEqual({ code: 0, err: '', out: ['name', '------------------------', 'gone-an-hour.example.net', '(1 row)'].join('\n') });
     expect(JSON.parse((await run('--json', 'offline-agents', '--silent-for', '90s')).out)).toEqual(['gone-an-hour.example.net', 'puppet3.private.dc1.example.net']);

@@ -10,7 +10,10 @@ export const agentsCommand: OperatorCommand = {
     const { values } = parseArgs({ args, options: { status: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string', default: '100' } } });
     const limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got "${values.limit}"`);
-    const { agents } = await clients().agents.listAgents({ status: values.status, name: values.name, pageSize: limit, pageToken: '', heartbeatAfter: undefined });
+    // SearchAgents answers newest heartbeat first; ListAgents walks by id (oldest first), for complete walks.
+    const { agents } = await clients().search.searchAgents({
+      filter: { status: values.status, agentName: values.name, limit, offset: 0, after: undefined, before: undefined },
+    });
     if (json) return out(renderJson(agents));
     out(renderTable(['id', 'name', 'queueloc', 'version', 'status', 'heartbeat'], agents.map((a) => [a.id, a.name, a.queueloc, a.version, a.status, a.heartbeattime?.toISOString() ?? ''])));
   },
