@@ -1,5 +1,5 @@
 import { FailedPreconditionError } from './errors';
-import type { ActionStatus, CommandStatus } from './statuses';
+import { COMMAND_STATUSES, type ActionStatus, type CommandStatus } from './statuses';
 
 /**
  * How a row may come to have one status. The database layer turns `from` into the
@@ -19,7 +19,8 @@ export interface Transition<S extends string> {
 /** For each target status, how a row reaches it. */
 export type TransitionTable<S extends string> = Readonly<Record<S, Transition<S>>>;
 
-const RUNNING_ACTION: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
+/** An action a scheduler can still run: where cancel may come from, and what CreateAction may store. */
+export const RUNNING_ACTION_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
 
 /**
  * Actions, as MIG's scheduler moves them (mozilla/mig mig-scheduler/*.go, database/actions.go):
@@ -49,7 +50,7 @@ export const ACTION_TRANSITIONS: TransitionTable<ActionStatus> = {
   completed: { from: ['preparing', 'inflight'], unchangedIn: ['completed'] },
   invalid: { from: ['pending', 'scheduled', 'preparing'], unchangedIn: ['invalid'] },
   expired: { from: ['pending', 'scheduled'], unchangedIn: ['expired'] },
-  cancelled: { from: RUNNING_ACTION, unchangedIn: ['cancelled'] },
+  cancelled: { from: RUNNING_ACTION_STATUSES, unchangedIn: ['cancelled'] },
 };
 
 /**
@@ -58,7 +59,7 @@ export const ACTION_TRANSITIONS: TransitionTable<ActionStatus> = {
  * `success` is never replaced (the request is answered with it unchanged). It may finish while
  * still `prepared`: the agent can answer before the relay has recorded that it sent the command.
  */
-const FINISHED_FROM: readonly CommandStatus[] = ['prepared', 'sent', 'failed', 'expired', 'cancelled', 'timeout'];
+const FINISHED_FROM: readonly CommandStatus[] = COMMAND_STATUSES.filter((status) => status !== 'success');
 const finished: Transition<CommandStatus> = { from: FINISHED_FROM, unchangedIn: ['success'] };
 
 /** The status CreateCommands gives a command (no transition leads there). */

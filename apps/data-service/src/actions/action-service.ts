@@ -8,6 +8,7 @@ import {
   PAGED_LISTS,
   readPage,
   requireMigId,
+  RUNNING_ACTION_STATUSES,
   validateAction,
   type ActionStatus,
   quoteInput,
@@ -19,8 +20,6 @@ import { investigatorSummary } from '../investigators/investigator-mapping';
 import { actionFromMessage, actionToMessage, type ActionMessageOptions } from './action-mapping';
 import type { ActionSignatures } from './action-signatures';
 
-/** Statuses an action may be created in: anything a scheduler can still run. */
-const INITIAL_STATUSES: readonly ActionStatus[] = ['pending', 'scheduled', 'preparing', 'inflight'];
 
 /** The ActionService RPCs (proto/mig/data/v1/action_service.proto). */
 export function actionService(
@@ -43,8 +42,8 @@ export function actionService(
       const domainAction = actionFromMessage(action);
       validateAction(domainAction, now, 'action', limits);
       const status = action.status === '' ? 'pending' : action.status;
-      if (!isOneOf(INITIAL_STATUSES, status)) {
-        throw new InvalidArgumentError('action.status', `an action is created ${INITIAL_STATUSES.join(', ')} (default pending), not ${quoteInput(status)}`);
+      if (!isOneOf(RUNNING_ACTION_STATUSES, status)) {
+        throw new InvalidArgumentError('action.status', `an action is created ${RUNNING_ACTION_STATUSES.join(', ')} (default pending), not ${quoteInput(status)}`);
       }
       requireDecompressibleOperations(domainAction.operations, 'action');
       // Signatures are checked before the id is: a caller may not learn which actions exist.
