@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { Server, type ServiceDefinition } from '@grpc/grpc-js';
 import {
   ActionServiceService,
   AgentServiceService,
@@ -27,6 +27,7 @@ import {
   type EmbeddedPostgres,
   type Database,
 } from '@mig-data/database';
+import { serverTransport } from './access/transport';
 import { ActionSignatures } from './actions/action-signatures';
 import { actionService } from './actions/action-service';
 import { agentService } from './agents/agent-service';
@@ -95,6 +96,8 @@ export async function migrateOnly(config: ServiceConfig, logger: Logger): Promis
 
 /** Starts the whole service: database (embedded or given), migrations, then the gRPC server. */
 export async function startDataService(config: ServiceConfig, logger: Logger, clock: () => Date = () => new Date()): Promise<RunningDataService> {
+  // Before the database: a refused listen address or an unreadable certificate is said at once.
+  const transport = serverTransport(config);
   const { dataSource, databaseUrl, embedded } = await openDatabase(config, logger);
 
   const agents = new AgentRepository(dataSource);
@@ -117,7 +120,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   });
   const limits = config.limits;
   const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: UnaryMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
-    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger));
+    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification));
   // Lists over their cap are refused from the bytes, before decoding (field numbers from the protos).
   const agentIdsCap = atMostRepeated(2, 'varints', limits.maxAgentIdsPerCall, 'agent_ids', 'agent ids');
   serve(AgentServiceService, 'AgentService', agentService(agents, coalescer, clock, limits), {
@@ -133,7 +136,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(config.listenAddress, ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
+      server.bindAsync(config.listenAddress, transport.credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
     );
   } catch (error) {
     await targetSandbox.close();
@@ -143,7 +146,8 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   }
   const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
   const address = `${host}:${port}`;
-  logger.info('serving', { address });
+  logger.info('serving', { address, transport: transport.description });
+  if (transport.identification === 'none') logger.warn(`callers are not identified (${transport.description}); mutual TLS: MIG_DATA_TLS_CERT, MIG_DATA_TLS_KEY, MIG_DATA_TLS_CLIENT_CA`);
   // Said at start rather than at the first target: the operator is watching now.
   targetSandbox.connect().then(
     (client) => client.release(),

@@ -34,6 +34,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Largest message sent or received (default 64 MiB, as the service). */
   maxMessageBytes?: number;
+  /** TLS: the CA that signed the service's certificate, and this client's certificate and key (PEM) for mutual TLS. Unset: plaintext. */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /** Clients for every service at `address` (host:port), sharing one channel. */
@@ -43,16 +45,16 @@ export function connectDataService(address: string, options: ConnectOptions = {}
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': maxMessageBytes,
   };
-  const insecure = credentials.createInsecure();
-  const agentClient = new AgentServiceClient(address, insecure, channelOptions);
+  const channelCredentials = options.tls ? credentials.createSsl(options.tls.ca, options.tls.key ?? null, options.tls.cert ?? null) : credentials.createInsecure();
+  const agentClient = new AgentServiceClient(address, channelCredentials, channelOptions);
   // The other clients reuse the first one's channel.
   const shared = { ...channelOptions, channelOverride: agentClient.getChannel() };
-  const actionClient = new ActionServiceClient(address, insecure, shared);
-  const commandClient = new CommandServiceClient(address, insecure, shared);
-  const investigatorClient = new InvestigatorServiceClient(address, insecure, shared);
-  const permissionClient = new PermissionServiceClient(address, insecure, shared);
-  const fleetClient = new FleetServiceClient(address, insecure, shared);
-  const searchClient = new SearchServiceClient(address, insecure, shared);
+  const actionClient = new ActionServiceClient(address, channelCredentials, shared);
+  const commandClient = new CommandServiceClient(address, channelCredentials, shared);
+  const investigatorClient = new InvestigatorServiceClient(address, channelCredentials, shared);
+  const permissionClient = new PermissionServiceClient(address, channelCredentials, shared);
+  const fleetClient = new FleetServiceClient(address, channelCredentials, shared);
+  const searchClient = new SearchServiceClient(address, channelCredentials, shared);
   const timeoutMs = options.timeoutMs ?? 60_000;
   return {
     agents: promiseClient(agentClient, AgentServiceService, timeoutMs),

@@ -39,6 +39,12 @@ export interface ServiceConfig {
   agentsStatsJobIntervalMs: number;
   /** Accept investigator keys MIG's Go agents cannot verify (anything but RSA v4). */
   allowNonRsaKeys: boolean;
+  /** Server certificate and key (PEM files); with tlsClientCaFile, mutual TLS (access/transport.ts). */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  /** Listen on a non-loopback address without mutual TLS. */
+  allowInsecureListen: boolean;
 }
 
 export const CONFIG_VARIABLES = {
@@ -64,6 +70,11 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: 'period in ms of the fleet statistics snapshot, once across replicas; 0 disables (default 300000)',
   MIG_DATA_ALLOW_NON_RSA_KEYS:
     "true: CreateInvestigator accepts keys other than RSA v4 (e.g. Ed25519), which MIG's Go agents cannot verify; only for fleets whose agents can (default false)",
+  MIG_DATA_TLS_CERT: 'PEM file of the server certificate (chain); with MIG_DATA_TLS_KEY, the service speaks TLS',
+  MIG_DATA_TLS_KEY: 'PEM file of the server private key',
+  MIG_DATA_TLS_CLIENT_CA: "PEM file of the CA whose client certificates are accepted: mutual TLS, each caller's role (scheduler, api, readonly, admin) read from its certificate subject OU",
+  MIG_DATA_ALLOW_INSECURE_LISTEN:
+    'true: listen on a non-loopback MIG_DATA_LISTEN without mutual TLS, every caller getting every role; unset, such a start is refused (default false)',
 } as const;
 
 export class ConfigError extends Error {
@@ -132,7 +143,14 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     agentStatusJobIntervalMs: integer('MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS', 60_000, 0, 86_400_000),
     agentsStatsJobIntervalMs: integer('MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS', 300_000, 0, 86_400_000),
     allowNonRsaKeys: flag('MIG_DATA_ALLOW_NON_RSA_KEYS'),
+    tlsCertFile: env.MIG_DATA_TLS_CERT || undefined,
+    tlsKeyFile: env.MIG_DATA_TLS_KEY || undefined,
+    tlsClientCaFile: env.MIG_DATA_TLS_CLIENT_CA || undefined,
+    allowInsecureListen: flag('MIG_DATA_ALLOW_INSECURE_LISTEN'),
   };
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined) || (config.tlsClientCaFile !== undefined && config.tlsCertFile === undefined)) {
+    problems.push('MIG_DATA_TLS_CERT and MIG_DATA_TLS_KEY go together, and MIG_DATA_TLS_CLIENT_CA needs both');
+  }
   const answerBytes = maxCreateCommandsAnswerBytes(config.limits.maxAgentIdsPerCall);
   if (answerBytes > config.maxMessageBytes) {
     problems.push(

@@ -1,5 +1,9 @@
-import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { requireStorableValues } from '@mig-data/domain';
+import { AUDITED } from '../access/audit';
+import { callerOf, requireRole, type CallerIdentification } from '../access/caller';
+import { RPC_ROLES } from '../access/rpc-roles';
 import type { Logger } from '../logging/logger';
 import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
@@ -11,16 +15,31 @@ export type UnaryMethod<Request, Response> = (request: Request) => Promise<Respo
 // The generated interfaces also carry grpc-js's `[name: string]` index signature, which is dropped here.
 export type UnaryMethods<Service> = { [Name in keyof Service as string extends Name ? never : Name]: Service[Name] extends (call: ServerUnaryCall<infer Req, infer Res>, callback: sendUnaryData<infer _>) => void ? UnaryMethod<Req, Res> : never };
 
+const STATUS_NAME: Record<number, string> = Object.fromEntries(Object.entries(status).filter(([, code]) => typeof code === 'number').map(([name, code]) => [code, name]));
+
+/** A caller's x-request-id if it is a short printable token, else a new one. */
+function requestIdOf(metadata: Metadata): string {
+  const given = metadata.get('x-request-id')[0];
+  return typeof given === 'string' && /^[\x21-\x7e]{1,128}$/.test(given) ? given : randomUUID();
+}
+
 /**
- * Turns async methods into grpc-js unary handlers: the result or the mapped error goes back to
- * the caller, and every failure is logged with the method's name. Before a method runs, the
- * request must have decoded (see decode-guard.ts) and hold only values that can be stored
- * (no NUL, times in range, finite numbers): one check for every field of every RPC.
+ * Turns async methods into grpc-js unary handlers, every call in the same order: the caller's
+ * role is checked against RPC_ROLES (access/rpc-roles.ts) before anything else, so a refused
+ * caller learns nothing, not even whether what it names exists; then the request must have
+ * decoded (see decode-guard.ts) and hold only values that can be stored (no NUL, times in range,
+ * finite numbers); then the method runs. The result or the mapped error goes back to the caller
+ * with its request id (x-request-id, the caller's or a new one), and each call leaves one access
+ * line (method, role, certificate subject, code, duration, request id) and, for a change listed
+ * in access/audit.ts, one audit line.
  */
-export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethods<Service>, logger: Logger): Service & UntypedServiceImplementation {
+export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethods<Service>, logger: Logger, identification: CallerIdentification): Service & UntypedServiceImplementation {
   const handlers: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods as Record<string, UnaryMethod<unknown, unknown>>)) {
     const fullName = `${serviceName}/${name}`;
+    const path = `${serviceName}/${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+    // Fail at start rather than let an RPC nobody placed in the table be refused to everyone.
+    if (!RPC_ROLES[path]) throw new Error(`${path} has no entry in RPC_ROLES (apps/data-service/src/access/rpc-roles.ts): say which roles may call it`);
     const run = async (request: unknown) => {
       if (request instanceof RefusedRequest) {
         const { undecodable } = request;
@@ -31,14 +50,38 @@ export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethod
       return method(request);
     };
     handlers[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      run(call.request).then(
-        (response) => callback(null, response),
-        (error: unknown) => {
-          const serviceError = toServiceError(error, logger, { method: fullName });
-          logger.debug('rpc refused', { method: fullName, code: serviceError.code, details: serviceError.details });
-          callback(serviceError);
-        },
-      );
+      const started = process.hrtime.bigint();
+      const requestId = requestIdOf(call.metadata);
+      const caller = callerOf(call, identification);
+      const who = { role: caller.role, subject: caller.subject, requestId };
+      const answer = new Metadata();
+      answer.set('x-request-id', requestId);
+      call.sendMetadata(answer);
+      const access = (code: number) =>
+        logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs: Number(process.hrtime.bigint() - started) / 1e6 });
+      Promise.resolve()
+        .then(() => requireRole(path, caller))
+        .then(() => run(call.request))
+        .then(
+          async (response) => {
+            const audit = AUDITED[path];
+            if (audit) {
+              // The change is made: a failure to describe it is logged, never turned into the caller's error.
+              const fields = await Promise.resolve()
+                .then(() => audit(call.request as Record<string, unknown>, response as Record<string, unknown>))
+                .catch((error: unknown) => ({ event: 'unreadable change', error: String(error) }));
+              logger.info('audit', { ...fields, method: path, ...who });
+            }
+            access(status.OK);
+            callback(null, response);
+          },
+          (error: unknown) => {
+            const serviceError = toServiceError(error, logger, { method: fullName });
+            logger.debug('rpc refused', { method: fullName, code: serviceError.code, details: serviceError.details });
+            access(serviceError.code ?? status.UNKNOWN);
+            callback(serviceError);
+          },
+        );
     };
   }
   return handlers as Service & UntypedServiceImplementation;
