@@ -1,11 +1,15 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { connectDataService, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
 import { OPERATOR_COMMANDS } from './commands';
 import { UsageError, type OperatorCommand } from './operator-command';
 
-const GLOBAL_USAGE = `Usage: mig-operator [--address HOST:PORT] [--json] <command> [options]
+const GLOBAL_USAGE = `Usage: mig-operator [--address HOST:PORT] [--ca FILE [--cert FILE --key FILE]] [--json] <command> [options]
 Talks to the MIG data service at --address (default: $MIG_DATA_ADDRESS or 127.0.0.1:50051).
+Over TLS with --ca (the CA of the service's certificate, default $MIG_DATA_CA); with mutual TLS, as the
+caller whose client certificate and key are --cert and --key (default $MIG_DATA_CERT, $MIG_DATA_KEY),
+PEM files; the certificate's role (subject OU) decides what the service lets this command do.
 
 Commands:
 ${OPERATOR_COMMANDS.map((command) => `  ${command.name.padEnd(22)} ${command.summary}`).join('\n')}
@@ -15,17 +19,27 @@ ${OPERATOR_COMMANDS.map((command) => `  ${command.name.padEnd(22)} ${command.sum
 export async function runOperator(argv: string[], out: (text: string) => void, err: (text: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let address = env.MIG_DATA_ADDRESS || '127.0.0.1:50051';
   let json = false;
+  const tlsFiles = { ca: env.MIG_DATA_CA || undefined, cert: env.MIG_DATA_CERT || undefined, key: env.MIG_DATA_KEY || undefined };
   const rest = [...argv];
   while (rest[0]?.startsWith('--')) {
     const flag = rest.shift()!;
     if (flag === '--json') json = true;
     else if (flag === '--address' && rest.length > 0) address = rest.shift()!;
     else if (flag.startsWith('--address=')) address = flag.slice('--address='.length);
+    else if (/^--(ca|cert|key)$/.test(flag) && rest.length > 0) tlsFiles[flag.slice(2) as keyof typeof tlsFiles] = rest.shift()!;
+    else if (/^--(ca|cert|key)=/.test(flag)) tlsFiles[flag.slice(2, flag.indexOf('=')) as keyof typeof tlsFiles] = flag.slice(flag.indexOf('=') + 1);
     else if (flag === '--help') rest.unshift('help');
     else {
       err(`unknown option ${flag}\n${GLOBAL_USAGE}`);
       return 2;
     }
+  }
+  let tls: ConnectOptions['tls'];
+  try {
+    tls = readTlsFiles(tlsFiles);
+  } catch (error) {
+    err(`${(error as Error).message}\n${GLOBAL_USAGE}`);
+    return 2;
   }
   const [name, ...args] = rest;
   if (!name || name === 'help') {
@@ -44,7 +58,7 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
   }
   let clients: DataServiceClients | undefined;
   try {
-    await command.run({ args, json, out, clients: () => (clients ??= connectDataService(address)) });
+    await command.run({ args, json, out, clients: () => (clients ??= connectDataService(address, { tls })) });
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
@@ -53,7 +67,10 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
     }
     const serviceError = error as Partial<ServiceError>;
     if (typeof serviceError.code === 'number') {
-      const reason = serviceError.code === status.UNAVAILABLE ? `cannot reach the data service at ${address} (is it running?)` : serviceError.details;
+      const reason =
+        serviceError.code === status.UNAVAILABLE
+          ? `cannot reach the data service at ${address} (is it running?${tls ? ` does it accept this certificate? ${serviceError.details}` : ''})`
+          : serviceError.details;
       err(`${command.name}: ${status[serviceError.code]}: ${reason}`);
       return 1;
     }
@@ -62,6 +79,21 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
   } finally {
     clients?.close();
   }
+}
+
+/** The PEM files of --ca, --cert and --key, read; none: plaintext. */
+function readTlsFiles(files: { ca?: string; cert?: string; key?: string }): ConnectOptions['tls'] {
+  if (!files.ca && !files.cert && !files.key) return undefined;
+  if (!files.ca) throw new Error('--cert and --key need --ca (or MIG_DATA_CA): the CA that signed the service certificate');
+  if (Boolean(files.cert) !== Boolean(files.key)) throw new Error('--cert and --key go together (or MIG_DATA_CERT and MIG_DATA_KEY)');
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  return { ca: read(files.ca, '--ca'), ...(files.cert && files.key ? { cert: read(files.cert, '--cert'), key: read(files.key, '--key') } : {}) };
 }
 
 function findCommand(name: string): OperatorCommand | undefined {
