@@ -65,6 +65,7 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
         dataDir: config.dataDir,
         port: config.embeddedPostgresPort,
         log: (message) => logger.debug('postgres', { message }),
+        notice: (message) => logger.warn(message),
       });
     } catch (error) {
       if (!(error instanceof DataDirectoryUnreachableError)) throw error;

