@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { MIG_PG_TYPES } from '../pg-type-parsers';
 import { DataDirectoryUnreachableError, EmbeddedPostgresError, oneLine } from './embedded-postgres-error';
 import { binariesReachableBy, packagedBinaries } from './postgres-binaries';
+import { stopLeftoverPostmaster } from './leftover-postmaster';
 import { initialiseCluster, launchServer, stopServer, type ClusterSettings } from './postgres-processes';
 import { blockingDirectory, canReach, postgresUser } from './postgres-user';
 import { newPassword, readStoredPassword, requireStoredPassword, storePassword } from './superuser-password';
@@ -21,7 +22,7 @@ export interface EmbeddedPostgresOptions {
   /** Delete the data directory on stop (tests). */
   ephemeral?: boolean;
   log?: (message: string) => void;
-  /** What start-up found and repaired (a former password), one line each. */
+  /** What start-up found and repaired (a leftover server, a former password), one line each. */
   notice?: (message: string) => void;
 }
 
@@ -43,7 +44,8 @@ const SUPERUSER = 'postgres';
  * programs it cannot reach are copied (hard-linked) where it can; a data directory it cannot reach
  * is refused with a DataDirectoryUnreachableError, since moving someone's data elsewhere unasked
  * would be worse. Every failure is an EmbeddedPostgresError with a one-line message. A last
- * synchronous SIGINT on process exit leaves no orphan postgres behind even after a crash.
+ * synchronous SIGINT on process exit leaves no orphan postgres behind after any exit Node sees;
+ * the postgres a SIGKILL leaves behind is stopped by the next start (leftover-postmaster.ts).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
@@ -66,6 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       // A data directory from before the random password: requireStoredPassword replaces the former one.
       settings.password = stored ?? newPassword();
       if (!stored) await storePassword(dataDir, settings.password);
+      await stopLeftoverPostmaster(dataDir, notice);
     }
     server = await launchServer(binaries.postgres, port, settings);
   } catch (error) {
