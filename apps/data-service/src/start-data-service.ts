@@ -38,6 +38,7 @@ import { fleetService } from './fleet/fleet-service';
 import { atMostRepeated, guardDecoding, type BytesCheck } from './grpc/decode-guard';
 import { unaryHandlers, type UnaryMethods } from './grpc/unary';
 import { investigatorService } from './investigators/investigator-service';
+import { loadSchedulerKeyAtRest, secureStoredSchedulerKey } from './investigators/scheduler-key-start-up';
 import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
 import type { Logger } from './logging/logger';
 import { permissionService } from './permissions/permission-service';
@@ -105,6 +106,15 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const actions = new ActionRepository(dataSource);
   const commands = new CommandRepository(dataSource);
   const investigators = new InvestigatorRepository(dataSource);
+  let schedulerKeyAtRest;
+  try {
+    schedulerKeyAtRest = await loadSchedulerKeyAtRest(config, Boolean(embedded));
+    await secureStoredSchedulerKey(investigators, schedulerKeyAtRest, logger);
+  } catch (error) {
+    await dataSource.destroy();
+    await embedded?.stop();
+    throw error;
+  }
   const fleet = new FleetRepository(dataSource);
   const agentsStats = new AgentsStatsRepository(dataSource);
   const jobRuns = new JobRunRepository(dataSource);
@@ -129,7 +139,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   });
   serve(ActionServiceService, 'ActionService', actionService(dataSource, actions, clock, signatures, limits));
   serve(CommandServiceService, 'CommandService', commandService(commands, actions, agents, clock, limits), { createCommands: agentIdsCap });
-  serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock, { allowNonRsaKeys: config.allowNonRsaKeys }));
+  serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock, { allowNonRsaKeys: config.allowNonRsaKeys, schedulerKeyAtRest }));
   serve(PermissionServiceService, 'PermissionService', permissionService(new PermissionRepository(dataSource), actions, limits), { checkActionPermissions: agentIdsCap });
   serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock));
   serve(SearchServiceService, 'SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }));

@@ -45,6 +45,8 @@ export interface ServiceConfig {
   tlsClientCaFile?: string;
   /** Listen on a non-loopback address without mutual TLS. */
   allowInsecureListen: boolean;
+  /** Where the key that encrypts the scheduler's private key at rest comes from; unset: see scheduler-key-start-up.ts. */
+  keyEncryptionKey?: { value: string; source: string } | { file: string };
 }
 
 export const CONFIG_VARIABLES = {
@@ -75,6 +77,9 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_TLS_CLIENT_CA: "PEM file of the CA whose client certificates are accepted: mutual TLS, each caller's role (scheduler, api, readonly, admin) read from its certificate subject OU",
   MIG_DATA_ALLOW_INSECURE_LISTEN:
     'true: listen on a non-loopback MIG_DATA_LISTEN without mutual TLS, every caller getting every role; unset, such a start is refused (default false)',
+  MIG_DATA_KEY_ENCRYPTION_KEY_FILE:
+    "file holding 32 bytes in base64 or hex (openssl rand -base64 32) that encrypts the scheduler's private key at rest (AES-256-GCM); MIG's Go scheduler cannot read an encrypted key. Unset: the embedded PostgreSQL's data directory gets a generated one; with DATABASE_URL the key stays in clear",
+  MIG_DATA_KEY_ENCRYPTION_KEY: 'the same key given in the environment instead of a file',
 } as const;
 
 export class ConfigError extends Error {
@@ -119,6 +124,9 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`MIG_DATA_LOG_LEVEL="${logLevel}": must be debug, info, warn or error`);
   }
+  const keyValue = env.MIG_DATA_KEY_ENCRYPTION_KEY || undefined;
+  const keyFile = env.MIG_DATA_KEY_ENCRYPTION_KEY_FILE || undefined;
+  if (keyValue && keyFile) problems.push('MIG_DATA_KEY_ENCRYPTION_KEY and MIG_DATA_KEY_ENCRYPTION_KEY_FILE: set one of them, not both');
   const config: ServiceConfig = {
     databaseUrl,
     targetDatabaseUrl,
@@ -147,6 +155,7 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     tlsKeyFile: env.MIG_DATA_TLS_KEY || undefined,
     tlsClientCaFile: env.MIG_DATA_TLS_CLIENT_CA || undefined,
     allowInsecureListen: flag('MIG_DATA_ALLOW_INSECURE_LISTEN'),
+    keyEncryptionKey: keyFile ? { file: keyFile } : keyValue ? { value: keyValue, source: 'MIG_DATA_KEY_ENCRYPTION_KEY' } : undefined,
   };
   if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined) || (config.tlsClientCaFile !== undefined && config.tlsCertFile === undefined)) {
     problems.push('MIG_DATA_TLS_CERT and MIG_DATA_TLS_KEY go together, and MIG_DATA_TLS_CLIENT_CA needs both');

@@ -20,6 +20,7 @@ import type { ActionSignatures } from '../actions/action-signatures';
 import { actionFromMessage } from '../actions/action-mapping';
 import type { UnaryMethods } from '../grpc/unary';
 import { investigatorToMessage } from './investigator-mapping';
+import type { SchedulerKeyAtRest } from './scheduler-key-at-rest';
 
 /** investigators.name is varchar(1024). */
 const NAME_LENGTH = 1024;
@@ -30,6 +31,8 @@ const FINGERPRINT = /^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/;
 export interface InvestigatorPolicy {
   /** Accept keys MIG's Go agents cannot read (MIG_DATA_ALLOW_NON_RSA_KEYS), for fleets whose agents can. */
   allowNonRsaKeys: boolean;
+  /** How the scheduler's private key is stored (sealed, or in clear when no key is configured). */
+  schedulerKeyAtRest: SchedulerKeyAtRest;
 }
 
 /** The InvestigatorService RPCs (proto/mig/data/v1/investigator_service.proto). */
@@ -85,7 +88,7 @@ export function investigatorService(
       const schedulerName = requireText(name === '' ? SCHEDULER_NAME : name, 'name', NAME_LENGTH);
       // Generating an RSA key takes a moment: refuse a second identity before making one.
       await investigators.requireNoScheduler();
-      const row = await investigators.createScheduler(await schedulerKeys(schedulerName), clock());
+      const row = await investigators.createScheduler(await schedulerKeys(schedulerName, policy.schedulerKeyAtRest), clock());
       return { investigator: investigatorToMessage(row) };
     },
 
@@ -108,15 +111,17 @@ export function investigatorService(
       if (scheduler.investigator.status !== 'active') {
         throw new FailedPreconditionError(`the scheduler's identity (investigator ${scheduler.investigator.id}) is ${scheduler.investigator.status}; set it active to sign`);
       }
-      const pgpsignature = await signAction(domainAction, scheduler.armoredPrivateKey);
+      const { investigator } = scheduler;
+      const armoredPrivateKey = policy.schedulerKeyAtRest.open(scheduler.storedPrivateKey, investigator.id, investigator.pgpfingerprint);
+      const pgpsignature = await signAction(domainAction, armoredPrivateKey);
       return { action: { ...action, pgpsignatures: [...action.pgpsignatures, pgpsignature] }, pgpsignature };
     },
   };
 }
 
-async function schedulerKeys(name: string) {
+async function schedulerKeys(name: string, atRest: SchedulerKeyAtRest) {
   const pair = await generateSchedulerKeyPair(name, 'scheduler@mig.localhost');
-  return { name, pgpfingerprint: pair.fingerprint, publickey: pair.armoredPublicKey, privatekey: pair.armoredPrivateKey };
+  return { name, pgpfingerprint: pair.fingerprint, publickey: pair.armoredPublicKey, privatekey: atRest.seal(pair.armoredPrivateKey, pair.fingerprint) };
 }
 
 function requireInvestigatorStatus(status: string): InvestigatorStatus {

@@ -93,13 +93,21 @@ export class InvestigatorRepository {
     if (scheduler) throw new AlreadyExistsError(`the scheduler already has its identity: investigator ${scheduler.id} (${scheduler.pgpfingerprint})`);
   }
 
-  /** The scheduler's armored private key, to sign with inside the service; never to be returned or logged. */
-  async schedulerPrivateKey(): Promise<{ investigator: InvestigatorRow; armoredPrivateKey: string } | undefined> {
+  /**
+   * The scheduler's private key as stored (armored, or sealed by the service: the caller opens it),
+   * to sign with inside the service; never to be returned or logged.
+   */
+  async schedulerPrivateKey(): Promise<{ investigator: InvestigatorRow; storedPrivateKey: string } | undefined> {
     const [row] = await this.dataSource.query(`SELECT ${PUBLIC_COLUMNS}, privatekey FROM investigators WHERE privatekey IS NOT NULL ORDER BY id LIMIT 1`);
     if (!row) return undefined;
-    const armoredPrivateKey = (row.privatekey as Buffer).toString('utf8');
+    const storedPrivateKey = (row.privatekey as Buffer).toString('utf8');
     delete row.privatekey;
-    return { investigator: investigatorFromSql(row), armoredPrivateKey };
+    return { investigator: investigatorFromSql(row), storedPrivateKey };
+  }
+
+  /** Replaces the stored private key of investigator `id` if it is still `from` (another replica may have done it). */
+  async replaceSchedulerPrivateKey(id: number, from: string, to: string): Promise<void> {
+    await this.dataSource.query(`UPDATE investigators SET privatekey = $3 WHERE id = $1 AND privatekey = $2`, [id, Buffer.from(from, 'utf8'), Buffer.from(to, 'utf8')]);
   }
 
   /**
