@@ -30,8 +30,6 @@ async function main(): Promise<void> {
     return;
   }
   const service = await startDataService(config, logger);
-  // Humans read this line; the JSON log above says the same for machines.
-  console.error(`mig-data service listening on ${service.address} (Ctrl-C to stop)`);
 
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
@@ -45,6 +43,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Said once the signals are handled: a caller that stops the service as soon as it reads this
+  // line must not meet the default SIGINT action, which would leave the embedded postgres running.
+  // Humans read this line; the JSON log above says the same for machines.
+  console.error(`mig-data service listening on ${service.address} (Ctrl-C to stop)`);
 }
 
 main().catch((error: unknown) => {

@@ -30,7 +30,8 @@ export function startBuiltService(dataDir: string, env: Record<string, string>):
   const listening = new Promise<string>((resolveAddress, reject) => {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
-      const address = /listening on (\S+)/.exec(stderr)?.[1];
+      // The whole line: a chunk may end inside the address.
+      const address = /listening on (\S+) \(/.exec(stderr)?.[1];
       if (address) resolveAddress(address);
     });
     child.once('close', () => reject(new Error(`the service stopped before listening: ${stderr}`)));
