@@ -13,9 +13,10 @@ const run = promisify(execFile);
  * makes the next postgres on the same data directory refuse. What is found is said in one line:
  * - postmaster.pid names a live postgres started on this data directory: it is stopped (fast
  *   shutdown, SIGINT; immediate, SIGQUIT, if it is still there after 10 s) and waited for;
- * - it names a process that is gone, or one that is not a postgres of this directory (the pid was
- *   reused): nothing to stop; PostgreSQL itself replaces a lock file whose process is gone and
- *   keeps its own check that no backend of the old server still uses the shared memory.
+ * - it names a process that is gone: nothing to stop; PostgreSQL itself replaces that lock file
+ *   and keeps its own check that no backend of the old server still uses the shared memory;
+ * - it names a live process that is not a postgres of this directory (the pid was reused):
+ *   PostgreSQL refuses such a lock file; the line tells the operator what to check and remove.
  */
 export async function stopLeftoverPostmaster(dataDir: string, notice: (message: string) => void): Promise<void> {
   const lockFile = join(dataDir, 'postmaster.pid');
@@ -31,7 +32,9 @@ export async function stopLeftoverPostmaster(dataDir: string, notice: (message: 
     return;
   }
   if (!(await isPostgresOf(pid, dataDir))) {
-    notice(`${lockFile} names pid ${pid}, which is no longer a PostgreSQL of this data directory (the pid was reused); PostgreSQL replaces it`);
+    // PostgreSQL refuses a lock file whose pid is alive; removing it here would also drop the
+    // shared-memory key PostgreSQL checks for backends of the old server, so a human decides.
+    notice(`${lockFile} names pid ${pid}, which runs but is not a PostgreSQL of this data directory (the pid was reused); if PostgreSQL refuses it, check that no postgres uses ${dataDir} and remove the file`);
     return;
   }
   notice(`stopping PostgreSQL pid ${pid} left running on ${dataDir} by a previous run that was killed (fast shutdown), then starting afresh`);
