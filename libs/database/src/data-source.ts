@@ -7,6 +7,7 @@ import { ADVISORY_LOCKS } from './advisory-locks';
 import { MIG_MIGRATIONS } from './migrations';
 import { adoptMigDatabaseIfCreatedByMig, type AdoptionLog } from './adoption/adopt-mig-database';
 import { MIG_PG_TYPES } from './pg-type-parsers';
+import { CancellableClient } from './query-cancellation';
 
 const MIGRATIONS_TABLE = 'mig_data_migrations';
 
@@ -21,6 +22,11 @@ export interface MigDataSourceOptions {
    * is to wait forever).
    */
   acquireTimeoutMs?: number;
+  /**
+   * PostgreSQL's statement_timeout for every query of this pool, in ms (default: none). Migrations
+   * run without it, on connections of their own: adopting a large MIG database takes longer.
+   */
+  statementTimeoutMs?: number;
   /** Where adopting a MIG-created database logs its steps (default: one JSON line each on stdout). */
   log?: AdoptionLog;
 }
@@ -50,13 +56,20 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName ?? 'mig-data',
     connectTimeoutMS: options.acquireTimeoutMs ?? 10_000,
-    // Passed to pg's Pool: numeric ids and int8 counts come back as numbers (see pg-type-parsers.ts).
-    extra: { types: MIG_PG_TYPES },
+    // Passed to pg's Pool: numeric ids and int8 counts come back as numbers (see pg-type-parsers.ts);
+    // queries of abandoned calls and jobs are cancelled (query-cancellation.ts).
+    extra: { types: MIG_PG_TYPES, Client: CancellableClient, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
   });
 }
 
 /** Connects and applies every pending migration; returns the names of those it applied. */
 export async function openMigratedDataSource(url: string, options: MigDataSourceOptions = {}): Promise<DataSource> {
+  if (options.statementTimeoutMs) {
+    await (await openMigratedDataSource(url, { ...options, poolSize: 2, statementTimeoutMs: undefined })).destroy();
+    const dataSource = createMigDataSource(url, options);
+    await dataSource.initialize();
+    return dataSource;
+  }
   const dataSource = createMigDataSource(url, options);
   await dataSource.initialize();
   // Several replicas may start at once on one database: one migrates, the others wait for it.

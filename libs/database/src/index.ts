@@ -18,6 +18,7 @@ export * from './repositories/command.repository';
 export * from './repositories/fleet.repository';
 export * from './repositories/agents-stats.repository';
 export * from './target-sandbox';
+export { runCancellable, runDetached } from './query-cancellation';
 export * from './repositories/target-expansion.repository';
 export * from './repositories/search.repository';
 export * from './repositories/job-run.repository';

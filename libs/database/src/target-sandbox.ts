@@ -2,6 +2,7 @@ import { FailedPreconditionError } from '@mig-data/domain';
 import { Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { MIG_PG_TYPES } from './pg-type-parsers';
+import { CancellableClient } from './query-cancellation';
 import { sqlState } from './repositories/postgres-errors';
 
 export interface TargetSandboxOptions {
@@ -13,6 +14,8 @@ export interface TargetSandboxOptions {
   explicitUrl?: string;
   /** Connections kept for target expansion. */
   poolSize: number;
+  /** Longest wait for a connection, new or pooled, in ms; then the expansion fails UNAVAILABLE. */
+  acquireTimeoutMs?: number;
 }
 
 const HOW_TO_FIX =
@@ -55,7 +58,14 @@ export class TargetSandbox {
 
   private async open(): Promise<Pool> {
     const url = this.options.explicitUrl ?? (await this.storedRoleUrl());
-    const pool = new Pool({ connectionString: url, max: this.options.poolSize, application_name: 'mig-data-targets', types: MIG_PG_TYPES });
+    const pool = new Pool({
+      connectionString: url,
+      max: this.options.poolSize,
+      application_name: 'mig-data-targets',
+      types: MIG_PG_TYPES,
+      Client: CancellableClient, // an expansion whose caller gave up is cancelled (query-cancellation.ts)
+      connectionTimeoutMillis: this.options.acquireTimeoutMs ?? 10_000,
+    });
     // An idle connection that dies is dropped by the pool; the next connect() reports what is wrong.
     pool.on('error', () => undefined);
     try {

@@ -1,4 +1,4 @@
-import type { HeartbeatOutcome } from '@mig-data/database';
+import { runDetached, type HeartbeatOutcome } from '@mig-data/database';
 import type { Heartbeat } from '@mig-data/domain';
 
 type WriteBatch = (heartbeats: readonly Heartbeat[]) => Promise<HeartbeatOutcome[]>;
@@ -13,7 +13,8 @@ interface Pending {
  * Group commit for single heartbeats: while one batch is being written, the heartbeats that
  * arrive wait and go together in the next one. No timer adds latency to a lone call, and each
  * caller is answered only after the transaction holding its heartbeat has committed, so nothing
- * acknowledged can be lost. One write at a time also keeps heartbeats off most of the pool.
+ * acknowledged can be lost; when the batch fails (the database went away), every caller in it gets
+ * the failure (UNAVAILABLE), none an answer. One write at a time also keeps heartbeats off most of the pool.
  */
 export class HeartbeatCoalescer {
   private queue: Pending[] = [];
@@ -24,7 +25,8 @@ export class HeartbeatCoalescer {
   record(heartbeat: Heartbeat): Promise<HeartbeatOutcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ heartbeat, resolve, reject });
-      if (!this.writing) void this.drain();
+      // The batch belongs to every caller in it: one of them giving up must not cancel it.
+      if (!this.writing) void runDetached(() => this.drain());
     });
   }
 

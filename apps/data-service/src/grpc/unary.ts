@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { runCancellable } from '@mig-data/database';
 import { requireStorableValues } from '@mig-data/domain';
 import { AUDITED } from '../access/audit';
 import { callerOf, requireRole, type CallerIdentification } from '../access/caller';
 import { RPC_ROLES } from '../access/rpc-roles';
 import type { Logger } from '../logging/logger';
+import { abandonmentSignal, type CallGate } from './call-limits';
 import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
 
@@ -31,9 +33,17 @@ function requestIdOf(metadata: Metadata): string {
  * finite numbers); then the method runs. The result or the mapped error goes back to the caller
  * with its request id (x-request-id, the caller's or a new one), and each call leaves one access
  * line (method, role, certificate subject, code, duration, request id) and, for a change listed
- * in access/audit.ts, one audit line.
+ * in access/audit.ts, one audit line. A call past the gate's cap is refused RESOURCE_EXHAUSTED;
+ * a call whose caller gives up or whose deadline passes has its work and database queries
+ * stopped (call-limits.ts, runCancellable).
  */
-export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethods<Service>, logger: Logger, identification: CallerIdentification): Service & UntypedServiceImplementation {
+export function unaryHandlers<Service>(
+  serviceName: string,
+  methods: UnaryMethods<Service>,
+  logger: Logger,
+  identification: CallerIdentification,
+  gate: CallGate,
+): Service & UntypedServiceImplementation {
   const handlers: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods as Record<string, UnaryMethod<unknown, unknown>>)) {
     const fullName = `${serviceName}/${name}`;
@@ -59,9 +69,13 @@ export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethod
       call.sendMetadata(answer);
       const access = (code: number) =>
         logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs: Number(process.hrtime.bigint() - started) / 1e6 });
-      Promise.resolve()
-        .then(() => requireRole(path, caller))
-        .then(() => run(call.request))
+      if (!gate.enter()) {
+        access(status.RESOURCE_EXHAUSTED);
+        callback({ code: status.RESOURCE_EXHAUSTED, details: `the service is handling its maximum of ${gate.max} calls at once (MIG_DATA_MAX_CALLS_IN_FLIGHT); retry after a short wait` });
+        return;
+      }
+      const abandonment = abandonmentSignal(call);
+      runCancellable(abandonment.signal, () => Promise.resolve().then(() => requireRole(path, caller)).then(() => run(call.request)))
         .then(
           async (response) => {
             const audit = AUDITED[path];
@@ -76,12 +90,22 @@ export function unaryHandlers<Service>(serviceName: string, methods: UnaryMethod
             callback(null, response);
           },
           (error: unknown) => {
+            if (abandonment.signal.aborted) {
+              // The caller already has its answer (CANCELLED or DEADLINE_EXCEEDED from grpc-js); this one is not sent.
+              access(status.CANCELLED);
+              callback({ code: status.CANCELLED, details: 'the call was abandoned' });
+              return;
+            }
             const serviceError = toServiceError(error, logger, { method: fullName });
             logger.debug('rpc refused', { method: fullName, code: serviceError.code, details: serviceError.details });
             access(serviceError.code ?? status.UNKNOWN);
             callback(serviceError);
           },
-        );
+        )
+        .finally(() => {
+          abandonment.dispose();
+          gate.leave();
+        });
     };
   }
   return handlers as Service & UntypedServiceImplementation;

@@ -1,4 +1,4 @@
-import { AbortedError, DomainError, UnavailableError } from '@mig-data/domain';
+import { AbortedError, DeadlineExceededError, DomainError, UnavailableError } from '@mig-data/domain';
 
 /** SQLSTATE codes the repositories turn into domain errors; anything else is a server fault. */
 export const UNIQUE_VIOLATION = '23505';
@@ -31,7 +31,7 @@ const UNAVAILABLE_MESSAGES = [
 /**
  * The one translation of database failures into domain errors that a caller can act on:
  * connection loss, a server restarting and an exhausted pool become `unavailable` (retry after a
- * wait); serialization failures and deadlocks that reached the caller (the repositories' own
+ * wait); a query PostgreSQL cancelled at its time limit becomes `deadline-exceeded`; serialization failures and deadlocks that reached the caller (the repositories' own
  * retries were used up) become `aborted` (retry the whole call). Anything else is left as it is:
  * a fault of ours, reported as INTERNAL with the cause in the log.
  */
@@ -40,6 +40,9 @@ export function databaseErrorAsDomain(error: unknown): DomainError | undefined {
   const state = sqlState(error);
   if (state === SERIALIZATION_FAILURE || state === DEADLOCK_DETECTED) {
     return new AbortedError('the database aborted this call because it collided with concurrent work; nothing was changed: retry it');
+  }
+  if (state === QUERY_CANCELED) {
+    return new DeadlineExceededError('the database cancelled this call\'s query: it ran past the statement time limit (MIG_DATA_DB_STATEMENT_TIMEOUT_MS); nothing was changed: narrow the request or retry later');
   }
   const message = error instanceof Error ? error.message : '';
   const unavailable =
