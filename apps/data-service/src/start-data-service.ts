@@ -35,6 +35,7 @@ import { HeartbeatCoalescer } from './agents/heartbeat-coalescer';
 import { commandService } from './commands/command-service';
 import { maskUrl, type ServiceConfig } from './config/service-config';
 import { fleetService } from './fleet/fleet-service';
+import { CallGate } from './grpc/call-limits';
 import { atMostRepeated, guardDecoding, type BytesCheck } from './grpc/decode-guard';
 import { unaryHandlers, type UnaryMethods } from './grpc/unary';
 import { investigatorService } from './investigators/investigator-service';
@@ -79,7 +80,10 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
       poolSize: config.databasePoolSize,
       applicationName: 'mig-data-service',
       acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+      statementTimeoutMs: config.databaseStatementTimeoutMs,
       log: (msg, fields) => logger.info(msg, fields),
+    }).catch((error: unknown) => {
+      throw new Error(unreachableDatabase(error, databaseUrl!, config) ?? (error instanceof Error ? error.message : String(error)), { cause: error });
     });
     logger.info('database ready', { database: maskUrl(databaseUrl), embedded: Boolean(embedded) });
     return { dataSource, databaseUrl, embedded };
@@ -87,6 +91,20 @@ export async function openDatabase(config: ServiceConfig, logger: Logger): Promi
     await embedded?.stop();
     throw error;
   }
+}
+
+/** A start-up line that says what to check when PostgreSQL cannot be reached or does not answer. */
+function unreachableDatabase(error: unknown, databaseUrl: string, config: ServiceConfig): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  const { hostname: host, port } = new URL(databaseUrl);
+  if (/timeout/i.test(message)) {
+    return `PostgreSQL at ${host}:${port || 5432} accepted no session within ${config.databaseAcquireTimeoutMs} ms (MIG_DATA_DB_ACQUIRE_TIMEOUT_MS): is it PostgreSQL, up, and not overloaded? (${message})`;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND') {
+    return `PostgreSQL at ${host}:${port || 5432} cannot be reached (${code}): check DATABASE_URL and that the server is up`;
+  }
+  return undefined;
 }
 
 /** Applies pending migrations and stops (`main.js --migrate-only`, the `db:migrate` target). */
@@ -119,7 +137,13 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const agentsStats = new AgentsStatsRepository(dataSource);
   const jobRuns = new JobRunRepository(dataSource);
   // Target expansions are rarer than the rest: a few connections of their own are enough.
-  const targetSandbox = new TargetSandbox({ dataSource, databaseUrl, explicitUrl: config.targetDatabaseUrl, poolSize: Math.min(config.databasePoolSize, 4) });
+  const targetSandbox = new TargetSandbox({
+    dataSource,
+    databaseUrl,
+    explicitUrl: config.targetDatabaseUrl,
+    poolSize: config.targetPoolSize,
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+  });
   const targets = new TargetExpansionRepository(targetSandbox, config.targetTimeoutMs);
   const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
   const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
@@ -130,8 +154,9 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
   const limits = config.limits;
+  const gate = new CallGate(config.maxCallsInFlight);
   const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: UnaryMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
-    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification));
+    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification, gate));
   // Lists over their cap are refused from the bytes, before decoding (field numbers from the protos).
   const agentIdsCap = atMostRepeated(2, 'varints', limits.maxAgentIdsPerCall, 'agent_ids', 'agent ids');
   serve(AgentServiceService, 'AgentService', agentService(agents, coalescer, clock, limits), {
@@ -164,19 +189,20 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     (client) => client.release(),
     (error: unknown) => logger.warn('targets cannot be expanded', { reason: error instanceof Error ? error.message : String(error) }),
   );
-  const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock);
+  const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock, config.jobTimeoutMs);
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
-    await new Promise<void>((resolve) => {
-      // Calls in flight get a few seconds to finish; then the rest are cancelled.
-      const force = setTimeout(() => server.forceShutdown(), 5000);
+    const drained = new Promise<void>((resolve) => {
+      // Calls in flight get the grace period to finish; then the rest are cancelled (and their queries with them).
+      const force = setTimeout(() => server.forceShutdown(), config.shutdownGraceMs);
       server.tryShutdown(() => {
         clearTimeout(force);
         resolve();
       });
     });
-    await jobs.stop();
+    // A job run in progress is cancelled rather than waited for: its period stays open for the next start.
+    await Promise.all([drained, jobs.stop()]);
     await targetSandbox.close();
     await dataSource.destroy();
     await embedded?.stop();

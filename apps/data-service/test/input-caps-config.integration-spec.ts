@@ -38,6 +38,11 @@ describe('input caps in the configuration', () => {
       'MIG_DATA_MAX_HEARTBEATS_PER_CALL',
       'MIG_DATA_MAX_AGENT_IDS_PER_CALL',
       'MIG_DATA_DB_ACQUIRE_TIMEOUT_MS',
+      'MIG_DATA_DB_STATEMENT_TIMEOUT_MS',
+      'MIG_DATA_TARGET_POOL_SIZE',
+      'MIG_DATA_MAX_CALLS_IN_FLIGHT',
+      'MIG_DATA_JOB_TIMEOUT_MS',
+      'MIG_DATA_SHUTDOWN_GRACE_MS',
     ]) {
       expect(help).toContain(name);
     }

@@ -18,8 +18,18 @@ export interface ServiceConfig {
   listenAddress: string;
   /** Connections in the database pool. */
   databasePoolSize: number;
-  /** Longest wait for a database connection before a call fails UNAVAILABLE. */
+  /** Longest wait for a database connection (pooled, or a new one being opened) before a call fails UNAVAILABLE or start-up gives up. */
   databaseAcquireTimeoutMs: number;
+  /** PostgreSQL statement_timeout of every query of the service's pool. */
+  databaseStatementTimeoutMs: number;
+  /** Connections of the target sandbox pool (target expansions only). */
+  targetPoolSize: number;
+  /** Calls handled at once; past it a call is refused RESOURCE_EXHAUSTED at once. */
+  maxCallsInFlight: number;
+  /** Longest run of one periodic fleet job; then it is cancelled and its period retried. */
+  jobTimeoutMs: number;
+  /** On SIGTERM, how long calls in flight may take to finish before they are cancelled. */
+  shutdownGraceMs: number;
   /** Largest gRPC message sent, in bytes (an answer of 100,000 command refs takes 2 MB). */
   maxMessageBytes: number;
   /** Largest gRPC request accepted, in bytes; a larger one is refused RESOURCE_EXHAUSTED before it is decoded. */
@@ -57,7 +67,12 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL (default 0: any free port)',
   MIG_DATA_LISTEN: 'gRPC listen address host:port (default 127.0.0.1:50051)',
   MIG_DATA_DB_POOL_SIZE: 'database connections, at least 2 (default 10)',
-  MIG_DATA_DB_ACQUIRE_TIMEOUT_MS: 'longest wait in ms for a database connection; then the call fails UNAVAILABLE (default 10000)',
+  MIG_DATA_DB_ACQUIRE_TIMEOUT_MS: 'longest wait in ms for a database connection, pooled or being opened; then the call fails UNAVAILABLE, or start-up stops (default 10000)',
+  MIG_DATA_DB_STATEMENT_TIMEOUT_MS: 'PostgreSQL statement_timeout in ms of every query of the service; past it the call fails DEADLINE_EXCEEDED (default 30000)',
+  MIG_DATA_TARGET_POOL_SIZE: 'database connections kept for target expansions, apart from the main pool (default 4)',
+  MIG_DATA_MAX_CALLS_IN_FLIGHT: 'calls handled at once; more fail RESOURCE_EXHAUSTED at once, to be retried (default 512)',
+  MIG_DATA_JOB_TIMEOUT_MS: 'longest run in ms of one periodic fleet job; then it is cancelled and retried next tick (default 60000)',
+  MIG_DATA_SHUTDOWN_GRACE_MS: 'on SIGTERM/SIGINT, ms that calls in flight get to finish before they are cancelled (default 10000)',
   MIG_DATA_MAX_MESSAGE_BYTES: 'largest gRPC answer sent in bytes (default 67108864)',
   MIG_DATA_MAX_REQUEST_BYTES: 'largest gRPC request accepted in bytes; larger ones fail RESOURCE_EXHAUSTED (default 16777216)',
   MIG_DATA_MAX_AGENT_JSON_BYTES: "largest environment, and largest tags, of one heartbeat in bytes of JSON (default 65536)",
@@ -136,6 +151,11 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     // Two at least: migrations hold one connection for their lock while they run on another.
     databasePoolSize: integer('MIG_DATA_DB_POOL_SIZE', 10, 2, 500),
     databaseAcquireTimeoutMs: integer('MIG_DATA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
+    databaseStatementTimeoutMs: integer('MIG_DATA_DB_STATEMENT_TIMEOUT_MS', 30_000, 100, 86_400_000),
+    targetPoolSize: integer('MIG_DATA_TARGET_POOL_SIZE', 4, 1, 100),
+    maxCallsInFlight: integer('MIG_DATA_MAX_CALLS_IN_FLIGHT', 512, 1, 1_000_000),
+    jobTimeoutMs: integer('MIG_DATA_JOB_TIMEOUT_MS', 60_000, 100, 86_400_000),
+    shutdownGraceMs: integer('MIG_DATA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     maxMessageBytes: integer('MIG_DATA_MAX_MESSAGE_BYTES', 64 * 1024 * 1024, 4 * 1024 * 1024, 1024 * 1024 * 1024),
     maxRequestBytes: integer('MIG_DATA_MAX_REQUEST_BYTES', 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     limits: {

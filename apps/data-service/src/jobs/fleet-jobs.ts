@@ -1,4 +1,4 @@
-import type { AgentsStatsRepository, FleetRepository, JobRunRepository, Transaction } from '@mig-data/database';
+import { runCancellable, type AgentsStatsRepository, type FleetRepository, type JobRunRepository, type Transaction } from '@mig-data/database';
 import type { ServiceConfig } from '../config/service-config';
 import type { Logger } from '../logging/logger';
 
@@ -52,7 +52,7 @@ export function fleetJobs(config: ServiceConfig, { fleet, stats, jobRuns }: Flee
 }
 
 export interface RunningJobs {
-  /** Stops scheduling and waits for runs in progress. */
+  /** Stops scheduling, cancels runs in progress and waits for them to end. */
   stop(): Promise<void>;
 }
 
@@ -60,24 +60,32 @@ export interface RunningJobs {
  * Runs each job once per period on this replica's timer; the bookkeeping table makes it once per
  * period across every replica on the database. A period is [k × interval, (k + 1) × interval) on
  * the clock, so all replicas agree on it without talking to each other. A failed run is logged
- * and its period stays open for the next tick (or another replica) to retry.
+ * and its period stays open for the next tick (or another replica) to retry. A run past `timeoutMs`,
+ * or in progress at stop, is cancelled, its queries with it (its transaction rolls back).
  */
-export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logger: Logger, clock: () => Date): RunningJobs {
+export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logger: Logger, clock: () => Date, timeoutMs: number): RunningJobs {
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
+  const stopping = new AbortController();
   let stopped = false;
 
   const tick = async (job: FleetJob) => {
     const now = clock();
     const periodStart = new Date(Math.floor(now.getTime() / job.intervalMs) * job.intervalMs);
     const started = Date.now();
+    const limit = AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]);
     try {
       let outcome = '';
-      const ran = await jobRuns.runOnce(job.name, periodStart, async (manager) => (outcome = await job.run(manager, now)));
+      const ran = await runCancellable(limit, () => jobRuns.runOnce(job.name, periodStart, async (manager) => (outcome = await job.run(manager, now))));
       if (ran) logger.info('fleet job ran', { job: job.name, periodStart: periodStart.toISOString(), outcome, elapsedMs: Date.now() - started });
       else logger.debug('fleet job already ran this period', { job: job.name, periodStart: periodStart.toISOString() });
     } catch (error) {
-      logger.error('fleet job failed', { job: job.name, periodStart: periodStart.toISOString(), error: String(error) });
+      if (limit.aborted) {
+        const reason = stopping.signal.aborted ? 'cancelled at shutdown' : `cancelled after ${timeoutMs} ms (MIG_DATA_JOB_TIMEOUT_MS)`;
+        logger.warn('fleet job cancelled', { job: job.name, periodStart: periodStart.toISOString(), reason, elapsedMs: Date.now() - started });
+      } else {
+        logger.error('fleet job failed', { job: job.name, periodStart: periodStart.toISOString(), error: String(error) });
+      }
     }
   };
 
@@ -109,6 +117,7 @@ export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logg
   return {
     stop: async () => {
       stopped = true;
+      stopping.abort(new Error('the service is stopping'));
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       await Promise.all([...running]);
