@@ -5,7 +5,7 @@ import { status } from '@grpc/grpc-js';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import { Client } from 'pg';
 import { readServiceConfig } from '../src/config/service-config';
-import { silentLogger } from '../src/logging/logger';
+import { createLogger } from '../src/logging/logger';
 import { startDataService, type RunningDataService } from '../src/start-data-service';
 import { heartbeat } from './support/fixtures';
 import { startPostgresProcess, type PostgresProcess } from './support/postgres-process';
@@ -37,6 +37,7 @@ describe('a PostgreSQL restart in the middle of a heartbeat load', () => {
   });
 
   it('answers UNAVAILABLE within a second during the outage, recovers without a restart, and loses no acknowledged heartbeat', async () => {
+    const unexpected: string[] = [];
     dataDir = await mkdtemp(join(tmpdir(), 'mig-restart-pg-'));
     await chmod(dataDir, 0o755);
     postgres = await startPostgresProcess(dataDir);
@@ -50,7 +51,7 @@ describe('a PostgreSQL restart in the middle of a heartbeat load', () => {
         MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0',
         MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0',
       }),
-      silentLogger,
+      createLogger('error', (line) => unexpected.push(line)),
     );
     clients = connectDataService(service.address, { timeoutMs: 5000 });
 
@@ -98,6 +99,7 @@ describe('a PostgreSQL restart in the middle of a heartbeat load', () => {
       expect(outcome.endedAt - outcome.startedAt).toBeLessThan(1000);
     }
     // Around the stop and the start too: nothing but answers and UNAVAILABLE (no INTERNAL, no hang).
+    expect(unexpected).toEqual([]);
     for (const outcome of outcomes) expect([status.OK, status.UNAVAILABLE]).toContain(outcome.code);
 
     const acknowledged = outcomes.filter((o) => o.code === status.OK);

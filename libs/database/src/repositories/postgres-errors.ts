@@ -27,6 +27,11 @@ const UNAVAILABLE_MESSAGES = [
   /^Client has encountered a connection error and is not queryable/,
   /^Cannot use a pool after calling end on the pool/,
 ];
+/**
+ * TypeORM releases a query runner whose connection reported an error (the server shut down
+ * mid-transaction); the transaction's next statement then fails with one of these, never committed.
+ */
+const UNAVAILABLE_TYPEORM_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
 
 /**
  * The one translation of database failures into domain errors that a caller can act on:
@@ -47,7 +52,8 @@ export function databaseErrorAsDomain(error: unknown): DomainError | undefined {
   const message = error instanceof Error ? error.message : '';
   const unavailable =
     (state !== undefined && (UNAVAILABLE_CLASSES.has(state.slice(0, 2)) || UNAVAILABLE_STATES.has(state) || UNAVAILABLE_SOCKET_CODES.has(state))) ||
-    UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message));
+    UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message)) ||
+    (error instanceof Error && UNAVAILABLE_TYPEORM_ERRORS.has(error.name));
   if (unavailable) {
     return new UnavailableError('the database is unavailable (connection lost, restarting, or every connection busy); retry after a short wait');
   }
