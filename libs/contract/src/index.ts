@@ -15,3 +15,4 @@ export * from './generated/mig/data/v1/investigator';
 export * from './generated/mig/data/v1/investigator_service';
 export * from './generated/mig/data/v1/permission';
 export * from './generated/mig/data/v1/permission_service';
+export { readDescriptorSet } from './descriptor-set';
