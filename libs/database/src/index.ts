@@ -19,6 +19,8 @@ export * from './repositories/fleet.repository';
 export * from './repositories/agents-stats.repository';
 export * from './target-sandbox';
 export { runCancellable, runDetached } from './query-cancellation';
+export * from './pool-stats';
+export * from './database-probe';
 export * from './repositories/target-expansion.repository';
 export * from './repositories/search.repository';
 export * from './repositories/job-run.repository';

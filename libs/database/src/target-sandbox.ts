@@ -3,6 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { MIG_PG_TYPES } from './pg-type-parsers';
 import { CancellableClient } from './query-cancellation';
+import { statsOfPool, type PoolStats } from './pool-stats';
 import { sqlState } from './repositories/postgres-errors';
 
 export interface TargetSandboxOptions {
@@ -34,6 +35,8 @@ const LOGIN_REFUSED = new Set(['28000', '28P01', '3D000', '42501']);
  */
 export class TargetSandbox {
   private pool?: Promise<Pool>;
+  /** The pool once open, for `poolStats()`. */
+  private opened?: Pool;
 
   constructor(private readonly options: TargetSandboxOptions) {}
 
@@ -50,9 +53,15 @@ export class TargetSandbox {
     }
   }
 
+  /** Connections of the sandbox pool (all zero until the first target opens it). */
+  poolStats(): PoolStats {
+    return this.opened ? statsOfPool(this.opened) : { total: 0, idle: 0, waiting: 0 };
+  }
+
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
+    this.opened = undefined;
     await pool?.then((opened) => opened.end(), () => undefined);
   }
 
@@ -77,6 +86,7 @@ export class TargetSandbox {
       } finally {
         client.release();
       }
+      this.opened = pool;
       return pool;
     } catch (error) {
       await pool.end();
