@@ -7,6 +7,7 @@ import { callerOf, requireRole, type CallerIdentification } from '../access/call
 import { RPC_ROLES } from '../access/rpc-roles';
 import type { Logger } from '../logging/logger';
 import { abandonmentSignal, type CallGate } from './call-limits';
+import type { CallObserver } from './call-observer';
 import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
 
@@ -35,7 +36,8 @@ function requestIdOf(metadata: Metadata): string {
  * line (method, role, certificate subject, code, duration, request id) and, for a change listed
  * in access/audit.ts, one audit line. A call past the gate's cap is refused RESOURCE_EXHAUSTED;
  * a call whose caller gives up or whose deadline passes has its work and database queries
- * stopped (call-limits.ts, runCancellable).
+ * stopped (call-limits.ts, runCancellable). Each call's end, with its code and duration, also goes
+ * to every observer (metrics).
  */
 export function unaryHandlers<Service>(
   serviceName: string,
@@ -43,6 +45,7 @@ export function unaryHandlers<Service>(
   logger: Logger,
   identification: CallerIdentification,
   gate: CallGate,
+  observers: readonly CallObserver[] = [],
 ): Service & UntypedServiceImplementation {
   const handlers: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(methods as Record<string, UnaryMethod<unknown, unknown>>)) {
@@ -67,8 +70,11 @@ export function unaryHandlers<Service>(
       const answer = new Metadata();
       answer.set('x-request-id', requestId);
       call.sendMetadata(answer);
-      const access = (code: number) =>
-        logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs: Number(process.hrtime.bigint() - started) / 1e6 });
+      const access = (code: number) => {
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs });
+        for (const observer of observers) observer.callEnded(path, code, durationMs / 1000);
+      };
       if (!gate.enter()) {
         access(status.RESOURCE_EXHAUSTED);
         callback({ code: status.RESOURCE_EXHAUSTED, details: `the service is handling its maximum of ${gate.max} calls at once (MIG_DATA_MAX_CALLS_IN_FLIGHT); retry after a short wait` });

@@ -51,6 +51,9 @@ export function fleetJobs(config: ServiceConfig, { fleet, stats, jobRuns }: Flee
   return jobs;
 }
 
+/** Told of every tick of every job: it ran, another replica had already run it this period, or it failed. */
+export type FleetJobObserver = (job: string, outcome: 'ran' | 'already-ran' | 'failed', seconds: number) => void;
+
 export interface RunningJobs {
   /** Stops scheduling, cancels runs in progress and waits for them to end. */
   stop(): Promise<void>;
@@ -63,7 +66,7 @@ export interface RunningJobs {
  * and its period stays open for the next tick (or another replica) to retry. A run past `timeoutMs`,
  * or in progress at stop, is cancelled, its queries with it (its transaction rolls back).
  */
-export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logger: Logger, clock: () => Date, timeoutMs: number): RunningJobs {
+export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logger: Logger, clock: () => Date, timeoutMs: number, observe: FleetJobObserver = () => {}): RunningJobs {
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   const stopping = new AbortController();
@@ -79,6 +82,7 @@ export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logg
       const ran = await runCancellable(limit, () => jobRuns.runOnce(job.name, periodStart, async (manager) => (outcome = await job.run(manager, now))));
       if (ran) logger.info('fleet job ran', { job: job.name, periodStart: periodStart.toISOString(), outcome, elapsedMs: Date.now() - started });
       else logger.debug('fleet job already ran this period', { job: job.name, periodStart: periodStart.toISOString() });
+      observe(job.name, ran ? 'ran' : 'already-ran', (Date.now() - started) / 1000);
     } catch (error) {
       if (limit.aborted) {
         const reason = stopping.signal.aborted ? 'cancelled at shutdown' : `cancelled after ${timeoutMs} ms (MIG_DATA_JOB_TIMEOUT_MS)`;
@@ -86,6 +90,7 @@ export function startFleetJobs(jobs: FleetJob[], jobRuns: JobRunRepository, logg
       } else {
         logger.error('fleet job failed', { job: job.name, periodStart: periodStart.toISOString(), error: String(error) });
       }
+      observe(job.name, 'failed', (Date.now() - started) / 1000);
     }
   };
 
