@@ -42,6 +42,7 @@ import { investigatorService } from './investigators/investigator-service';
 import { loadSchedulerKeyAtRest, secureStoredSchedulerKey } from './investigators/scheduler-key-start-up';
 import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
 import type { Logger } from './logging/logger';
+import { createObservability } from './observability/observability';
 import { permissionService } from './permissions/permission-service';
 import { searchService } from './search/search-service';
 
@@ -52,6 +53,8 @@ export interface RunningDataService {
   dataSource: Database;
   /** The connections targets are evaluated on (logged in as the sandbox role). */
   targetSandbox: TargetSandbox;
+  /** host:port of the Prometheus endpoint; undefined when MIG_DATA_METRICS_LISTEN is unset. */
+  metricsAddress?: string;
   /** Stops serving (letting calls in flight finish), closes the pool, stops the embedded PostgreSQL. */
   stop(): Promise<void>;
 }
@@ -146,7 +149,11 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   });
   const targets = new TargetExpansionRepository(targetSandbox, config.targetTimeoutMs);
   const signatures = new ActionSignatures(investigators, new SignatureRepository(dataSource));
-  const coalescer = new HeartbeatCoalescer((heartbeats) => agents.recordHeartbeats(heartbeats));
+  const observability = createObservability(config, { url: databaseUrl, dataSource, targetSandbox }, logger);
+  const coalescer = new HeartbeatCoalescer((heartbeats) => {
+    observability.heartbeatBatch(heartbeats.length);
+    return agents.recordHeartbeats(heartbeats);
+  });
 
   // A request over maxRequestBytes is refused RESOURCE_EXHAUSTED by grpc-js before it is decoded.
   const server = new Server({
@@ -156,7 +163,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   const limits = config.limits;
   const gate = new CallGate(config.maxCallsInFlight);
   const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: UnaryMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
-    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification, gate));
+    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification, gate, observability.callObservers));
   // Lists over their cap are refused from the bytes, before decoding (field numbers from the protos).
   const agentIdsCap = atMostRepeated(2, 'varints', limits.maxAgentIdsPerCall, 'agent_ids', 'agent ids');
   serve(AgentServiceService, 'AgentService', agentService(agents, coalescer, clock, limits), {
@@ -168,17 +175,22 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   serve(PermissionServiceService, 'PermissionService', permissionService(new PermissionRepository(dataSource), actions, limits), { checkActionPermissions: agentIdsCap });
   serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock));
   serve(SearchServiceService, 'SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }));
+  observability.addToServer(server, ['Agent', 'Action', 'Command', 'Investigator', 'Permission', 'Fleet', 'Search'].map((name) => `mig.data.v1.${name}Service`));
 
   let port: number;
+  let metricsAddress: string | undefined;
   try {
     port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(config.listenAddress, transport.credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
     );
+    metricsAddress = await observability.start();
   } catch (error) {
+    server.forceShutdown();
+    await observability.stop();
     await targetSandbox.close();
     await dataSource.destroy();
     await embedded?.stop();
-    throw new Error(`cannot listen on ${config.listenAddress}: ${(error as Error).message}`);
+    throw new Error(`cannot listen on ${config.listenAddress}${config.metricsListenAddress ? ` or ${config.metricsListenAddress}` : ''}: ${(error as Error).message}`);
   }
   const host = config.listenAddress.slice(0, config.listenAddress.lastIndexOf(':'));
   const address = `${host}:${port}`;
@@ -189,10 +201,11 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     (client) => client.release(),
     (error: unknown) => logger.warn('targets cannot be expanded', { reason: error instanceof Error ? error.message : String(error) }),
   );
-  const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock, config.jobTimeoutMs);
+  const jobs = startFleetJobs(fleetJobs(config, { fleet, stats: agentsStats, jobRuns }), jobRuns, logger, clock, config.jobTimeoutMs, observability.fleetJobs);
 
   let stopping: Promise<void> | undefined;
   const stop = async () => {
+    await observability.stop();
     const drained = new Promise<void>((resolve) => {
       // Calls in flight get the grace period to finish; then the rest are cancelled (and their queries with them).
       const force = setTimeout(() => server.forceShutdown(), config.shutdownGraceMs);
@@ -208,5 +221,5 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
     await embedded?.stop();
     logger.info('stopped');
   };
-  return { address, databaseUrl, dataSource, targetSandbox, stop: () => (stopping ??= stop()) };
+  return { address, databaseUrl, dataSource, targetSandbox, metricsAddress, stop: () => (stopping ??= stop()) };
 }

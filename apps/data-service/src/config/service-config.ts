@@ -57,6 +57,11 @@ export interface ServiceConfig {
   allowInsecureListen: boolean;
   /** Where the key that encrypts the scheduler's private key at rest comes from; unset: see scheduler-key-start-up.ts. */
   keyEncryptionKey?: { value: string; source: string } | { file: string };
+  /** host:port of the Prometheus endpoint (GET /metrics); unset: no metrics, no port. */
+  metricsListenAddress?: string;
+  /** How often grpc.health.v1 probes the database, and how long one probe may take before it counts as unreachable. */
+  healthProbeIntervalMs: number;
+  healthProbeTimeoutMs: number;
 }
 
 export const CONFIG_VARIABLES = {
@@ -95,6 +100,9 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_KEY_ENCRYPTION_KEY_FILE:
     "file holding 32 bytes in base64 or hex (openssl rand -base64 32) that encrypts the scheduler's private key at rest (AES-256-GCM); MIG's Go scheduler cannot read an encrypted key. Unset: the embedded PostgreSQL's data directory gets a generated one; with DATABASE_URL the key stays in clear",
   MIG_DATA_KEY_ENCRYPTION_KEY: 'the same key given in the environment instead of a file',
+  MIG_DATA_METRICS_LISTEN: 'host:port of the Prometheus metrics endpoint, GET /metrics (e.g. 127.0.0.1:9464); unset: no metrics and no port (default unset)',
+  MIG_DATA_HEALTH_INTERVAL_MS: 'period in ms of the database probe behind grpc.health.v1 (default 2000)',
+  MIG_DATA_HEALTH_TIMEOUT_MS: 'a database probe slower than this in ms makes health NOT_SERVING (default 1000)',
 } as const;
 
 export class ConfigError extends Error {
@@ -134,6 +142,10 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   const listenAddress = env.MIG_DATA_LISTEN || '127.0.0.1:50051';
   if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(listenAddress)) {
     problems.push(`MIG_DATA_LISTEN="${listenAddress}": must be host:port, e.g. 127.0.0.1:50051`);
+  }
+  const metricsListenAddress = env.MIG_DATA_METRICS_LISTEN || undefined;
+  if (metricsListenAddress !== undefined && !/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(metricsListenAddress)) {
+    problems.push(`MIG_DATA_METRICS_LISTEN="${metricsListenAddress}": must be host:port, e.g. 127.0.0.1:9464`);
   }
   const logLevel = env.MIG_DATA_LOG_LEVEL || 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
@@ -176,6 +188,9 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     tlsClientCaFile: env.MIG_DATA_TLS_CLIENT_CA || undefined,
     allowInsecureListen: flag('MIG_DATA_ALLOW_INSECURE_LISTEN'),
     keyEncryptionKey: keyFile ? { file: keyFile } : keyValue ? { value: keyValue, source: 'MIG_DATA_KEY_ENCRYPTION_KEY' } : undefined,
+    metricsListenAddress,
+    healthProbeIntervalMs: integer('MIG_DATA_HEALTH_INTERVAL_MS', 2000, 50, 600_000),
+    healthProbeTimeoutMs: integer('MIG_DATA_HEALTH_TIMEOUT_MS', 1000, 50, 60_000),
   };
   if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined) || (config.tlsClientCaFile !== undefined && config.tlsCertFile === undefined)) {
     problems.push('MIG_DATA_TLS_CERT and MIG_DATA_TLS_KEY go together, and MIG_DATA_TLS_CLIENT_CA needs both');
