@@ -4,32 +4,8 @@ import { Client } from 'pg';
 import { toServiceError } from '../src/grpc/grpc-error';
 import { silentLogger } from '../src/logging/logger';
 import { grpcCode, heartbeat } from './support/fixtures';
+import { blockedBackends, lockAgents } from './support/lock-blocking';
 import { startTestService, type TestService } from './support/test-service';
-
-/** Waits until `count` queries of the service are blocked on a lock, and returns their backend pids. */
-async function blockedServiceBackends(t: TestService, count = 1): Promise<number[]> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const { rows } = await t.sql.query(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'mig-data-service' AND wait_event_type = 'Lock'`,
-    );
-    if (rows.length >= count) return rows.map((row) => row.pid);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('no call of the service got blocked on the lock');
-}
-
-/** Holds an exclusive lock on the agents table from a connection of the test until `release`. */
-async function lockAgents(t: TestService): Promise<{ release(): Promise<void> }> {
-  const holder = await t.sql.connect();
-  await holder.query('BEGIN');
-  await holder.query('LOCK TABLE agents IN ACCESS EXCLUSIVE MODE');
-  return {
-    release: async () => {
-      await holder.query('ROLLBACK');
-      holder.release();
-    },
-  };
-}
 
 describe('database outages and conflicts come back as codes a caller can act on', () => {
   describe('connection loss', () => {
@@ -44,7 +20,7 @@ describe('database outages and conflicts come back as codes a caller can act on'
     it('is UNAVAILABLE when the service loses its database connection mid-call, and the service recovers', async () => {
       const lock = await lockAgents(t);
       const call = grpcCode(t.clients.agents.getAgent({ id: agentId }));
-      const pids = await blockedServiceBackends(t);
+      const pids = await blockedBackends(t);
       await t.sql.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
       expect(await call).toEqual({ code: status.UNAVAILABLE, details: expect.stringMatching(/database is unavailable.*retry/) });
       await lock.release();
@@ -55,7 +31,7 @@ describe('database outages and conflicts come back as codes a caller can act on'
     it('is UNAVAILABLE for a write whose connection is killed, and nothing of it is kept', async () => {
       const lock = await lockAgents(t);
       const call = grpcCode(t.clients.agents.recordHeartbeats({ heartbeats: [heartbeat('never.example.net')] }));
-      const pids = await blockedServiceBackends(t);
+      const pids = await blockedBackends(t);
       await t.sql.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
       expect((await call).code).toBe(status.UNAVAILABLE);
       await lock.release();
@@ -76,7 +52,7 @@ describe('database outages and conflicts come back as codes a caller can act on'
     it('is UNAVAILABLE after the acquire timeout when every connection stays busy, not a wait until the deadline', async () => {
       const lock = await lockAgents(t);
       const blocked = [t.clients.agents.getAgent({ id: agentId }), t.clients.agents.getAgent({ id: agentId })];
-      await blockedServiceBackends(t, 2); // both pooled connections are now held by blocked calls
+      await blockedBackends(t, 2); // both pooled connections are now held by blocked calls
       const started = Date.now();
       const second = await grpcCode(t.clients.agents.getAgent({ id: agentId }));
       expect(second).toEqual({ code: status.UNAVAILABLE, details: expect.stringMatching(/every connection busy/) });

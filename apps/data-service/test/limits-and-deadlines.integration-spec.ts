@@ -4,6 +4,7 @@ import { JobRunRepository } from '@mig-data/database';
 import { createLogger } from '../src/logging/logger';
 import { startFleetJobs } from '../src/jobs/fleet-jobs';
 import { grpcCode, heartbeat } from './support/fixtures';
+import { blockedBackends, lockAgents } from './support/lock-blocking';
 import { startTestService, type TestService } from './support/test-service';
 
 /**
@@ -11,32 +12,6 @@ import { startTestService, type TestService } from './support/test-service';
  * when its caller gives up or its deadline passes, queries and periodic jobs have their own limits,
  * and the service refuses calls past its cap rather than queueing them without end.
  */
-
-/** Holds an exclusive lock on the agents table from a connection of the test until `release`. */
-async function lockAgents(t: TestService): Promise<{ release(): Promise<void> }> {
-  const holder = await t.sql.connect();
-  await holder.query('BEGIN');
-  await holder.query('LOCK TABLE agents IN ACCESS EXCLUSIVE MODE');
-  return {
-    release: async () => {
-      await holder.query('ROLLBACK');
-      holder.release();
-    },
-  };
-}
-
-/** Backend pids of `application` waiting on a lock in the test's database, once there are `count`. */
-async function blockedBackends(t: TestService, application: string, count = 1): Promise<number[]> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const { rows } = await t.sql.query(
-      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
-      [application],
-    );
-    if (rows.length >= count) return rows.map((row) => row.pid);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no query of ${application} got blocked on the lock`);
-}
 
 /** Milliseconds until none of `pids` runs a query any more (gone, or idle), failing after `withinMs`. */
 async function msUntilQueriesGone(t: TestService, pids: number[], withinMs: number): Promise<number> {
@@ -72,7 +47,7 @@ describe('deadlines and cancellation reach the database', () => {
       let answer!: (error: ServiceError | null) => void;
       const answered = new Promise<ServiceError | null>((resolve) => (answer = resolve));
       const call = agents.getAgent({ id: agentId }, (error) => answer(error));
-      const pids = await blockedBackends(t, 'mig-data-service');
+      const pids = await blockedBackends(t);
       call.cancel();
       expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
       expect((await answered)?.code).toBe(status.CANCELLED);
@@ -87,7 +62,7 @@ describe('deadlines and cancellation reach the database', () => {
     const lock = await lockAgents(t);
     try {
       const call = grpcCode(t.clients.agents.getAgent({ id: agentId }, { timeoutMs: 400 }));
-      const pids = await blockedBackends(t, 'mig-data-service');
+      const pids = await blockedBackends(t);
       expect((await call).code).toBe(status.DEADLINE_EXCEEDED);
       expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
     } finally {
@@ -99,7 +74,7 @@ describe('deadlines and cancellation reach the database', () => {
     const lock = await lockAgents(t);
     try {
       const call = fleet.expandTarget({ target: `agents.name LIKE 'deadline%'`, withEnvironment: false }, () => undefined);
-      const pids = await blockedBackends(t, 'mig-data-targets');
+      const pids = await blockedBackends(t, 1, 'mig-data-targets');
       call.cancel();
       expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
     } finally {
@@ -124,7 +99,7 @@ describe('limits of the service', () => {
     let blocked: Array<Promise<unknown>>;
     try {
       blocked = [t.clients.agents.getAgent({ id: agentId }), t.clients.agents.getAgent({ id: agentId })];
-      await blockedBackends(t, 'mig-data-service', 2);
+      await blockedBackends(t, 2);
       const started = Date.now();
       expect(await grpcCode(t.clients.agents.getAgent({ id: agentId }))).toEqual({ code: status.RESOURCE_EXHAUSTED, details: expect.stringMatching(/maximum of 2 calls.*MIG_DATA_MAX_CALLS_IN_FLIGHT.*retry/) });
       expect(Date.now() - started).toBeLessThan(500);
