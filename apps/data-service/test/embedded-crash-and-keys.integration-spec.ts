@@ -42,7 +42,7 @@ describe('the built service on the embedded PostgreSQL: SIGKILL, restart, and th
 
   it('starts after a SIGKILL left its postgres running, with the key still sealed and signing; the wrong key is refused in one line', async () => {
     const dataDir = join(parent, 'postgres');
-    const first = startBuiltService(dataDir, { MIG_DATA_KEY_ENCRYPTION_KEY: KEY });
+    const first = startBuiltService({ MIG_DATA_DIR: dataDir, MIG_DATA_KEY_ENCRYPTION_KEY: KEY });
     children.push(first.child);
     const firstAddress = await first.listening;
     let clients = connectDataService(firstAddress, { timeoutMs: 20_000 });
@@ -63,7 +63,7 @@ describe('the built service on the embedded PostgreSQL: SIGKILL, restart, and th
     await first.finished;
     expect(isAlive(orphan)).toBe(true);
 
-    const second = startBuiltService(dataDir, { MIG_DATA_KEY_ENCRYPTION_KEY: KEY });
+    const second = startBuiltService({ MIG_DATA_DIR: dataDir, MIG_DATA_KEY_ENCRYPTION_KEY: KEY });
     children.push(second.child);
     const secondAddress = await second.listening;
     expect(second.output()).toContain(`stopping PostgreSQL pid ${orphan} left running on ${dataDir}`);
@@ -78,7 +78,7 @@ describe('the built service on the embedded PostgreSQL: SIGKILL, restart, and th
     second.child.kill('SIGINT');
     expect((await second.finished).code).toBe(0);
 
-    const wrong = startBuiltService(dataDir, { MIG_DATA_KEY_ENCRYPTION_KEY: WRONG_KEY });
+    const wrong = startBuiltService({ MIG_DATA_DIR: dataDir, MIG_DATA_KEY_ENCRYPTION_KEY: WRONG_KEY });
     children.push(wrong.child);
     const refused = await wrong.finished;
     expect(refused.code).toBe(1);

@@ -34,7 +34,7 @@ describe("the embedded PostgreSQL's password", () => {
   afterEach(() => rm(parent, { recursive: true, force: true }));
 
   async function serve(dataDir: string): Promise<{ port: string; stop(): Promise<string> }> {
-    const service = startBuiltService(dataDir, {});
+    const service = startBuiltService({ MIG_DATA_DIR: dataDir });
     await service.listening;
     const port = new URL(await embeddedUrl(dataDir)).port;
     return {

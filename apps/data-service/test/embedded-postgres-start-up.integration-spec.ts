@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { connectDataService } from '@mig-data/client';
+import { startBuiltService, type Finished, type Started } from './support/built-service';
 
 /**
  * The built service started through its real entry point (what `npm start` runs after building),
@@ -12,32 +13,10 @@ import { connectDataService } from '@mig-data/client';
  * line on stderr, never a stack trace.
  */
 const REPOSITORY = resolve(__dirname, '../../..');
-const ENTRY_POINT = 'apps/data-service/dist/main.js';
 const isRoot = userInfo().uid === 0;
 
-interface Finished {
-  code: number | null;
-  stderr: string;
-}
-
-function startService(cwd: string, env: Record<string, string>): { child: ChildProcess; listening: Promise<string>; finished: Promise<Finished> } {
-  const fullEnv: NodeJS.ProcessEnv = { ...process.env, MIG_DATA_LISTEN: '127.0.0.1:0', MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0', MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0', ...env };
-  // The test run's own database settings must not leak into the service under test.
-  delete fullEnv.DATABASE_URL;
-  if (!('MIG_DATA_DIR' in env)) delete fullEnv.MIG_DATA_DIR;
-  const child = spawn(process.execPath, [ENTRY_POINT], { cwd, env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const listening = new Promise<string>((resolveAddress, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const address = /listening on (\S+)/.exec(stderr)?.[1];
-      if (address) resolveAddress(address);
-    });
-    child.once('close', () => reject(new Error(`the service stopped before listening: ${stderr}`)));
-  });
-  listening.catch(() => undefined);
-  const finished = new Promise<Finished>((resolveFinished) => child.once('close', (code) => resolveFinished({ code, stderr })));
-  return { child, listening, finished };
+function startService(cwd: string, env: Record<string, string>): Started {
+  return startBuiltService(env, { cwd });
 }
 
 function expectOneClearLine(result: Finished, ...mentions: string[]): void {

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { resolve } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { connectDataService } from '@mig-data/client';
 import { createTestDatabase, type TestDatabase } from '@mig-data/test-database';
 import { Pool } from 'pg';
+import { startBuiltService, type Started } from './support/built-service';
 import { heartbeat } from './support/fixtures';
 
 /**
@@ -12,30 +11,8 @@ import { heartbeat } from './support/fixtures';
  * ends with one clear line within the connect time limit, and SIGTERM drains calls in flight within
  * MIG_DATA_SHUTDOWN_GRACE_MS, then exits 0.
  */
-const REPOSITORY = resolve(__dirname, '../../..');
-const ENTRY_POINT = 'apps/data-service/dist/main.js';
-
-interface Started {
-  child: ChildProcess;
-  listening: Promise<string>;
-  finished: Promise<{ code: number | null; stderr: string; at: number }>;
-}
-
 function startService(env: Record<string, string>): Started {
-  const fullEnv: NodeJS.ProcessEnv = { ...process.env, MIG_DATA_LISTEN: '127.0.0.1:0', MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0', MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0', MIG_DATA_LOG_LEVEL: 'error', ...env };
-  const child = spawn(process.execPath, [ENTRY_POINT], { cwd: REPOSITORY, env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const listening = new Promise<string>((resolveAddress, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const address = /listening on (\S+)/.exec(stderr)?.[1];
-      if (address) resolveAddress(address);
-    });
-    child.once('close', () => reject(new Error(`the service stopped before listening: ${stderr}`)));
-  });
-  listening.catch(() => undefined);
-  const finished = new Promise<{ code: number | null; stderr: string; at: number }>((done) => child.once('close', (code) => done({ code, stderr, at: Date.now() })));
-  return { child, listening, finished };
+  return startBuiltService({ MIG_DATA_LOG_LEVEL: 'error', ...env });
 }
 
 describe('start-up against a PostgreSQL that accepts connections but never answers', () => {
