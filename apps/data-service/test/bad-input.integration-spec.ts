@@ -114,7 +114,7 @@ describe('bad input is refused before anything is stored, and others keep being 
       await expectRefused(() => t.clients.search.searchInvestigators(filter({ investigatorName: `i${NUL}` })), status.INVALID_ARGUMENT, /^filter\.investigator_name:/);
       await expectRefused(() => t.clients.search.searchActions(filter({ threatFamily: `f${NUL}` })), status.INVALID_ARGUMENT, /^filter\.threat_family:/);
       await expectRefused(() => t.clients.agents.listAgents({ name: `a${NUL}`, pageSize: 0, pageToken: '' } as never), status.INVALID_ARGUMENT, /^name:/);
-      await expectRefused(() => t.clients.fleet.listActiveAgentsByQueue({ queueloc: `q${NUL}`, since: new Date() }), status.INVALID_ARGUMENT, /^queueloc:/);
+      await expectRefused(() => t.clients.fleet.listActiveAgentsByQueue({ queueloc: `q${NUL}`, since: new Date(), pageSize: 0, pageToken: '' }), status.INVALID_ARGUMENT, /^queueloc:/);
     });
   });
 

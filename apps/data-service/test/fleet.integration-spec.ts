@@ -115,7 +115,7 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
 
   it("lists multi-agent queues as MIG's scheduler did, leaving checkin-mode agents out", async () => {
     const since = ago(15 * MINUTE);
-    const { queuelocs } = await t.clients.fleet.listMultiAgentQueues({ since });
+    const { queuelocs } = await t.clients.fleet.listMultiAgentQueues({ since, pageSize: 0, pageToken: '' });
     const { rows } = await t.sql.query(`SELECT queueloc FROM agents WHERE heartbeattime > $1 AND mode != 'checkin' GROUP BY queueloc HAVING COUNT(queueloc) > 1`, [since]);
     expect(queuelocs).toEqual(rows.map((row) => row.queueloc).sort());
     expect(queuelocs).toContain('linux.puppet3.private.dc1.example.net');
@@ -135,10 +135,14 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
     expect(await grpcCode(t.clients.fleet.listActiveAgents({ since: undefined, pageSize: 0, pageToken: '' }))).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('since') });
   });
 
-  it('lists the active agents of one queue, newest first', async () => {
-    const { agents } = await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.puppet3.private.dc1.example.net', since: ago(10 * MINUTE) });
-    expect(agents.map((a) => a.pid)).toEqual([1, 2, 3]);
-    expect(await grpcCode(t.clients.fleet.listActiveAgentsByQueue({ queueloc: ' ', since: ago(1) }))).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('queueloc') });
+  it('lists the active agents of one queue, newest (highest id) first', async () => {
+    const queueloc = 'linux.puppet3.private.dc1.example.net';
+    const since = ago(10 * MINUTE);
+    const { agents } = await t.clients.fleet.listActiveAgentsByQueue({ queueloc, since, pageSize: 0, pageToken: '' });
+    const { rows } = await t.sql.query(`SELECT id FROM agents WHERE queueloc = $1 AND heartbeattime > $2 AND status <> 'offline' ORDER BY id DESC`, [queueloc, since]);
+    expect(agents.map((a) => a.id)).toEqual(rows.map((row) => Number(row.id)));
+    expect(agents.map((a) => a.pid).sort()).toEqual([1, 2, 3]);
+    expect(await grpcCode(t.clients.fleet.listActiveAgentsByQueue({ queueloc: ' ', since: ago(1), pageSize: 0, pageToken: '' }))).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringContaining('queueloc') });
   });
 
   it('refuses a zero or negative window, naming it', async () => {
@@ -166,7 +170,7 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
   });
 
   it('marks an agent upgraded, or destroyed with its destruction time; unknown ids are NOT_FOUND', async () => {
-    const { agents } = await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.mv1.mv.example.net', since: ago(10 * MINUTE) });
+    const { agents } = await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.mv1.mv.example.net', since: ago(10 * MINUTE), pageSize: 0, pageToken: '' });
     const upgraded = await t.clients.fleet.markAgentUpgraded({ id: agents[1].id });
     expect(upgraded.agent).toMatchObject({ id: agents[1].id, status: 'upgraded' });
     const destructiontime = new Date('2026-11-28T12:00:00Z');

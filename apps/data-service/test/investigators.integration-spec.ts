@@ -132,7 +132,7 @@ describe('InvestigatorService over gRPC', () => {
     expect((await grpcCode(t.clients.investigators.getInvestigator({ id: 987_654 }))).code).toBe(status.NOT_FOUND);
     expect((await grpcCode(t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: 'A'.repeat(40) }))).code).toBe(status.NOT_FOUND);
     expect((await grpcCode(t.clients.investigators.getInvestigatorByFingerprint({ pgpfingerprint: 'xyz' }))).details).toContain('pgpfingerprint: must be 40 hex characters');
-    expect((await grpcCode(t.clients.investigators.listActionInvestigators({ actionId: 123_456 }))).code).toBe(status.NOT_FOUND);
+    expect((await grpcCode(t.clients.investigators.listActionInvestigators({ actionId: 123_456, pageSize: 0, pageToken: '' }))).code).toBe(status.NOT_FOUND);
   });
 
   it("keeps working with the seed's hand-written INSERT (§2.1), and finds that investigator by fingerprint in any case", async () => {

@@ -154,7 +154,7 @@ describe("MIG's values for unset times and results", () => {
       const { action: inflight } = await t.clients.actions.getAction({ id: ids.action });
       expect(inflight).toMatchObject({ id: ids.action, status: 'inflight', counters: { sent: 2, inflight: 2 }, investigators: [{ id: ids.investigator, name: 'MIG Investigator' }] });
       expect((await t.clients.investigators.getInvestigator({ id: ids.investigator })).investigator).toMatchObject({ status: 'active', permissions: 2 });
-      expect((await t.clients.investigators.listActionInvestigators({ actionId: ids.action })).investigators).toMatchObject([{ id: ids.investigator, permissions: 2 }]);
+      expect((await t.clients.investigators.listActionInvestigators({ actionId: ids.action, pageSize: 0, pageToken: '' })).investigators).toMatchObject([{ id: ids.investigator, permissions: 2 }]);
       expectAction(inflight);
       expectAction((await t.clients.actions.getAction({ id: ids.done })).action);
       const listed = (await t.clients.actions.listActions({ pageSize: 100, pageToken: '' })).actions.filter((a) => a.name.startsWith('mig-written'));
@@ -195,7 +195,7 @@ describe("MIG's values for unset times and results", () => {
       expect(searchedAgents.map((a) => a.id).sort()).toEqual([ids.agent, ids.destroyed]);
       searchedAgents.forEach(expectAgent);
 
-      const byQueue = (await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.mig-written.example.net.q1', since: new Date(Date.now() - 600_000) })).agents;
+      const byQueue = (await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.mig-written.example.net.q1', since: new Date(Date.now() - 600_000), pageSize: 0, pageToken: '' })).agents;
       expect(byQueue.map((a) => a.id)).toEqual([ids.agent]);
       byQueue.forEach(expectAgent);
       const expanded = (await t.clients.fleet.expandTarget({ target: "name = 'mig-written.example.net'", withEnvironment: true })).agents;

@@ -34,7 +34,7 @@ describe('PermissionService: modules, weights and the ACL check', () => {
     expect(replaced.requirement).toMatchObject({ agentId: strict, module: 'file', minimumWeight: 2 });
     await requirements.setAgentModuleRequirement({ agentId: strict, module: 'default', minimumWeight: 1 });
     await requirements.setAgentModuleRequirement({ agentId: lenient, module: 'default', minimumWeight: 1 });
-    expect((await requirements.listAgentModuleRequirements({ agentId: strict })).requirements.map((r) => [r.module, r.minimumWeight])).toEqual([['default', 1], ['file', 2]]);
+    expect((await requirements.listAgentModuleRequirements({ agentId: strict, pageSize: 0, pageToken: '' })).requirements.map((r) => [r.module, r.minimumWeight])).toEqual([['default', 1], ['file', 2]]);
 
     for (const minimumWeight of [0, -1]) {
       const refused = await grpcCode(requirements.setAgentModuleRequirement({ agentId: strict, module: 'file', minimumWeight }));
@@ -52,7 +52,7 @@ describe('PermissionService: modules, weights and the ACL check', () => {
     await permissions.setInvestigatorModulePermission({ investigatorId: alice.id, agentId: strict, module: 'default', weight: 1 });
     await permissions.setInvestigatorModulePermission({ investigatorId: alice.id, agentId: lenient, module: 'default', weight: 1 });
     await permissions.setInvestigatorModulePermission({ investigatorId: bob.id, agentId: strict, module: 'file', weight: 1 });
-    const { permissions: alices } = await permissions.listInvestigatorModulePermissions({ investigatorId: alice.id, agentId: strict });
+    const { permissions: alices } = await permissions.listInvestigatorModulePermissions({ investigatorId: alice.id, agentId: strict, pageSize: 0, pageToken: '' });
     expect(alices.map((p) => [p.module, p.weight])).toEqual([['default', 1], ['file', 1]]);
 
     expect((await grpcCode(permissions.setInvestigatorModulePermission({ investigatorId: alice.id, agentId: strict, module: 'file', weight: -1 }))).details).toContain('weight: must be 0 or more');

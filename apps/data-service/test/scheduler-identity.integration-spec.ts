@@ -71,7 +71,7 @@ describe("the scheduler's identity: generated key pair, signing on its behalf, p
     await call(I, 'getInvestigator', investigators.getInvestigator({ id: scheduler!.id }));
     await call(I, 'getInvestigatorByFingerprint', investigators.getInvestigatorByFingerprint({ pgpfingerprint: scheduler!.pgpfingerprint }));
     await call(I, 'listInvestigators', investigators.listInvestigators({ pageSize: 0, pageToken: '' }));
-    const signers = await call(I, 'listActionInvestigators', investigators.listActionInvestigators({ actionId }));
+    const signers = await call(I, 'listActionInvestigators', investigators.listActionInvestigators({ actionId, pageSize: 0, pageToken: '' }));
     expect(signers.investigators.map((i) => i.id)).toEqual([scheduler!.id]);
     await call(I, 'updateInvestigatorStatus', investigators.updateInvestigatorStatus({ id: person.id, status: 'disabled' }));
 
@@ -80,9 +80,9 @@ describe("the scheduler's identity: generated key pair, signing on its behalf, p
     await call(P, 'createModule', t.clients.permissions.createModule({ name: 'default' }));
     await call(P, 'listModules', t.clients.permissions.listModules({ pageSize: 0, pageToken: '' }));
     await call(P, 'setAgentModuleRequirement', t.clients.permissions.setAgentModuleRequirement({ agentId, module: 'default', minimumWeight: 1 }));
-    await call(P, 'listAgentModuleRequirements', t.clients.permissions.listAgentModuleRequirements({ agentId }));
+    await call(P, 'listAgentModuleRequirements', t.clients.permissions.listAgentModuleRequirements({ agentId, pageSize: 0, pageToken: '' }));
     await call(P, 'setInvestigatorModulePermission', t.clients.permissions.setInvestigatorModulePermission({ investigatorId: scheduler!.id, agentId, module: 'default', weight: 1 }));
-    await call(P, 'listInvestigatorModulePermissions', t.clients.permissions.listInvestigatorModulePermissions({ investigatorId: scheduler!.id }));
+    await call(P, 'listInvestigatorModulePermissions', t.clients.permissions.listInvestigatorModulePermissions({ investigatorId: scheduler!.id, pageSize: 0, pageToken: '' }));
     const check = await call(P, 'checkActionPermissions', t.clients.permissions.checkActionPermissions({ actionId, agentIds: [agentId] }));
     expect(check.allAllowed).toBe(true);
 

@@ -56,7 +56,7 @@ describe('CreateAction verifies signatures against active investigators', () => 
     expect((await t.clients.actions.getAction({ id: stored!.id })).action!.investigators).toEqual(expected);
     const listed = (await t.clients.actions.listActions({ pageSize: 1000, pageToken: '' })).actions.find((a) => a.id === stored!.id);
     expect(listed!.investigators).toEqual(expected);
-    const signers = await t.clients.investigators.listActionInvestigators({ actionId: stored!.id });
+    const signers = await t.clients.investigators.listActionInvestigators({ actionId: stored!.id, pageSize: 0, pageToken: '' });
     expect(signers.investigators.map((i) => i.pgpfingerprint)).toEqual(expected.map((i) => i.pgpfingerprint));
   });
 

@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
+import { walk } from './support/walk-pages';
 
 /**
  * Paging while the rows move: every list pages by a key the writes never change, so a reader
@@ -25,20 +26,6 @@ describe('paging that neither skips nor repeats', () => {
     }
   }, 120_000);
   afterAll(() => t.stop());
-
-  /** Walks a list to its end, calling `between` after every page, and returns every row in the order read. */
-  async function walk<R>(readPage: (pageToken: string) => Promise<{ rows: R[]; nextPageToken: string }>, between: (pageIndex: number) => Promise<void>): Promise<R[]> {
-    const rows: R[] = [];
-    let pageToken = '';
-    let pageIndex = 0;
-    do {
-      const page = await readPage(pageToken);
-      rows.push(...page.rows);
-      pageToken = page.nextPageToken;
-      await between(pageIndex++);
-    } while (pageToken);
-    return rows;
-  }
 
   it('returns each of 10,000 agents exactly once, in pages of 100, while 2,000 of them heartbeat', async () => {
     // 2,000 agents spread over the whole id range, heartbeating 20 at a time between pages.

@@ -18,14 +18,24 @@ export const PAGED_LISTS = {
   commands: pagedList('ListCommands', ['id'], { size: 100, max: 10_000 }),
   /** By investigator id, ascending. */
   investigators: pagedList('ListInvestigators', ['id'], { size: 100, max: 1000 }),
+  /** An action's signers by investigator id, ascending (signatures are never changed once stored). */
+  actionInvestigators: pagedList('ListActionInvestigators', ['id'], { size: 100, max: 1000 }),
   /** By name (unique, never renamed). */
   modules: pagedList('ListModules', ['text'], { size: 100, max: 1000 }),
+  /** An agent's requirements by module name (a requirement's weight changes, its module never). */
+  agentModuleRequirements: pagedList('ListAgentModuleRequirements', ['text'], { size: 100, max: 1000 }),
+  /** An investigator's weights by agent id, then module name. */
+  investigatorModulePermissions: pagedList('ListInvestigatorModulePermissions', ['id', 'text'], { size: 1000, max: 10_000 }),
   /** Distinct (queueloc, name) pairs, by queueloc then name. */
   activeAgents: pagedList('ListActiveAgents', ['text', 'text'], FLEET_PAGE),
   /** Distinct names, by name. */
   offlineAgents: pagedList('ListOfflineAgents', ['text'], FLEET_PAGE),
   /** Queues by queueloc (their counts change as agents come and go, so they cannot order a page). */
   doubleAgents: pagedList('ListDoubleAgents', ['text'], FLEET_PAGE),
+  /** The scheduler's multi-agent queues, by queueloc. */
+  multiAgentQueues: pagedList('ListMultiAgentQueues', ['text'], FLEET_PAGE),
+  /** One queue's live agents by id, newest first (heartbeat time moves; the id never does). */
+  activeAgentsByQueue: pagedList('ListActiveAgentsByQueue', ['id'], { size: 100, max: 1000 }),
   /**
    * Snapshots newest first. agents_stats has no key column (MIG's schema) and its rows are never
    * updated, so the row's position (ctid) breaks ties between snapshots of the same instant.

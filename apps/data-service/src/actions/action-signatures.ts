@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InvestigatorRepository, InvestigatorRow, SignatureRepository, SignerCandidate, Transaction, VerifiedSignature } from '@mig-data/database';
-import { InvalidArgumentError, PermissionDeniedError, TEXT_LIMITS, type Action } from '@mig-data/domain';
+import { InvalidArgumentError, PermissionDeniedError, TEXT_LIMITS, type Action, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import { actionCanonicalString, goOperationsJson, hasKeyId, readActionSignature, readVerificationKey, verifyTextSignature, type ActionSignature, type VerificationKey } from '@mig-data/pgp';
 
 /** What a verified action is stored with: its signature rows and its operations as signed. */
@@ -81,6 +81,10 @@ export class ActionSignatures {
 
   signersOf(actionIds: readonly number[]): Promise<Map<number, InvestigatorRow[]>> {
     return this.signatures.signersOf(actionIds);
+  }
+
+  signersPage(actionId: number, page: Page<typeof PAGED_LISTS.actionInvestigators.key>): Promise<InvestigatorRow[]> {
+    return this.signatures.signersPage(actionId, page);
   }
 
   private async signerOf(signature: ActionSignature, candidates: readonly SignerCandidate[]): Promise<{ investigator: SignerCandidate; key: VerificationKey } | undefined> {

@@ -46,12 +46,20 @@ export function fleetService({ fleet, targets, stats }: FleetRepositories, clock
       return { doubleAgents, nextPageToken: nextPageToken(page, doubleAgents, (queue) => [queue.queueloc]) };
     },
 
-    listMultiAgentQueues: async (request) => ({ queuelocs: await fleet.multiAgentQueues(requireTime(request.since, 'since')) }),
+    listMultiAgentQueues: async (request) => {
+      const since = requireTime(request.since, 'since');
+      const page = readPage(PAGED_LISTS.multiAgentQueues, request, { since });
+      const queuelocs = await fleet.multiAgentQueues(since, page);
+      return { queuelocs, nextPageToken: nextPageToken(page, queuelocs, (queueloc) => [queueloc]) };
+    },
 
     listActiveAgentsByQueue: async (request) => {
-      if (request.queueloc.trim() === '') throw new InvalidArgumentError('queueloc', 'must not be empty');
-      const agents = await fleet.activeByQueue(request.queueloc, requireTime(request.since, 'since'));
-      return { agents: agents.map(agentToMessage) };
+      const { queueloc } = request;
+      if (queueloc.trim() === '') throw new InvalidArgumentError('queueloc', 'must not be empty');
+      const since = requireTime(request.since, 'since');
+      const page = readPage(PAGED_LISTS.activeAgentsByQueue, request, { queueloc, since });
+      const agents = await fleet.activeByQueue(queueloc, since, page);
+      return { agents: agents.map(agentToMessage), nextPageToken: nextPageToken(page, agents, (agent) => [agent.id]) };
     },
 
     expandTarget: async ({ target, withEnvironment }) => ({ agents: (await targets.expand(target, { withEnvironment })).map(agentToMessage) }),

@@ -73,10 +73,12 @@ export function investigatorService(
       return { investigators: rows.map(investigatorToMessage), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
 
-    listActionInvestigators: async ({ actionId }) => {
-      const action = await actions.get(requireMigId(actionId, 'action_id'));
-      const signers = await signatures.signersOf([action.id]);
-      return { investigators: (signers.get(action.id) ?? []).map(investigatorToMessage) };
+    listActionInvestigators: async (request) => {
+      const actionId = requireMigId(request.actionId, 'action_id');
+      const page = readPage(PAGED_LISTS.actionInvestigators, request, { action_id: actionId });
+      const action = await actions.get(actionId);
+      const rows = await signatures.signersPage(action.id, page);
+      return { investigators: rows.map(investigatorToMessage), nextPageToken: nextPageToken(page, rows, (row) => [row.id]) };
     },
 
     updateInvestigatorStatus: async ({ id, status }) => {

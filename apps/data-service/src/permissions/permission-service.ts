@@ -26,7 +26,12 @@ export function permissionService(permissions: PermissionRepository, actions: Ac
       return { requirement: await permissions.setRequirement(agentId, module, minimumWeight) };
     },
 
-    listAgentModuleRequirements: async ({ agentId }) => ({ requirements: await permissions.listRequirements(requireMigId(agentId, 'agent_id')) }),
+    listAgentModuleRequirements: async (request) => {
+      const agentId = requireMigId(request.agentId, 'agent_id');
+      const page = readPage(PAGED_LISTS.agentModuleRequirements, request, { agent_id: agentId });
+      const requirements = await permissions.listRequirements(agentId, page);
+      return { requirements, nextPageToken: nextPageToken(page, requirements, (requirement) => [requirement.module]) };
+    },
 
     setInvestigatorModulePermission: async ({ investigatorId, agentId, module, weight }) => {
       requireMigId(investigatorId, 'investigator_id');
@@ -36,10 +41,13 @@ export function permissionService(permissions: PermissionRepository, actions: Ac
       return { permission: await permissions.setPermission(investigatorId, agentId, module, weight) };
     },
 
-    listInvestigatorModulePermissions: async ({ investigatorId, agentId }) => {
+    listInvestigatorModulePermissions: async (request) => {
+      const { investigatorId, agentId } = request;
       requireMigId(investigatorId, 'investigator_id');
       if (agentId !== undefined) requireMigId(agentId, 'agent_id');
-      return { permissions: await permissions.listPermissions(investigatorId, agentId) };
+      const page = readPage(PAGED_LISTS.investigatorModulePermissions, request, { investigator_id: investigatorId, agent_id: agentId });
+      const weights = await permissions.listPermissions(investigatorId, agentId, page);
+      return { permissions: weights, nextPageToken: nextPageToken(page, weights, (weight) => [weight.agentId, weight.module]) };
     },
 
     checkActionPermissions: async ({ actionId, agentIds }) => {

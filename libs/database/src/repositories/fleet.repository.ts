@@ -74,25 +74,29 @@ export class FleetRepository {
     return rows;
   }
 
-  /** The scheduler's variant: queues with more than one agent outside `checkin` mode heartbeating after `since`. */
-  async multiAgentQueues(since: Date): Promise<string[]> {
+  /**
+   * The scheduler's variant: queues with more than one agent outside `checkin` mode heartbeating
+   * after `since`, by queueloc (keyset on queueloc, as doubleAgents).
+   */
+  async multiAgentQueues(since: Date, page: Page<typeof PAGED_LISTS.multiAgentQueues.key>): Promise<string[]> {
     const rows: Array<{ queueloc: string }> = await this.dataSource.query(
       `SELECT queueloc FROM agents
-       WHERE heartbeattime > $1 AND mode <> 'checkin'
+       WHERE heartbeattime > $1 AND mode <> 'checkin' ${page.after ? 'AND queueloc > $3::text' : ''}
        GROUP BY queueloc HAVING count(*) > 1
-       ORDER BY queueloc`,
-      [since],
+       ORDER BY queueloc LIMIT $2`,
+      [since, page.limit, ...(page.after ?? [])],
     );
     return rows.map((row) => row.queueloc);
   }
 
-  /** The agents of one queue, not offline, heartbeating after `since`, newest first. */
-  async activeByQueue(queueloc: string, since: Date): Promise<AgentRow[]> {
+  /** The agents of one queue, not offline, heartbeating after `since`, newest first by id (keyset on id). */
+  async activeByQueue(queueloc: string, since: Date, page: Page<typeof PAGED_LISTS.activeAgentsByQueue.key>): Promise<AgentRow[]> {
     const rows: AgentRow[] = await this.dataSource.query(
       `SELECT ${AGENT_COLUMNS} FROM agents
        WHERE agents.queueloc = $1 AND agents.heartbeattime > $2 AND agents.status <> 'offline'
-       ORDER BY agents.heartbeattime DESC, agents.id DESC`,
-      [queueloc, since],
+         ${page.after ? 'AND agents.id < $4::numeric' : ''}
+       ORDER BY agents.id DESC LIMIT $3`,
+      [queueloc, since, page.limit, ...(page.after ?? [])],
     );
     return rows;
   }

@@ -71,12 +71,14 @@ export class PermissionRepository {
     return { agentId, moduleId, module, minimumWeight };
   }
 
-  /** An agent's requirements, by module name. */
-  async listRequirements(agentId: number): Promise<AgentModuleRequirementRecord[]> {
+  /** An agent's requirements, by module name (keyset: a requirement's module never changes). */
+  async listRequirements(agentId: number, page: Page<typeof PAGED_LISTS.agentModuleRequirements.key>): Promise<AgentModuleRequirementRecord[]> {
     return this.dataSource.query(
       `SELECT r.agentid AS "agentId", r.moduleid AS "moduleId", m.name AS module, r.minimumweight AS "minimumWeight"
-       FROM agtmodreq r JOIN modules m ON m.id = r.moduleid WHERE r.agentid = $1 ORDER BY m.name`,
-      [agentId],
+       FROM agtmodreq r JOIN modules m ON m.id = r.moduleid
+       WHERE r.agentid = $1 ${page.after ? 'AND m.name > $3::text' : ''}
+       ORDER BY m.name LIMIT $2`,
+      [agentId, page.limit, ...(page.after ?? [])],
     );
   }
 
@@ -91,13 +93,19 @@ export class PermissionRepository {
     return { investigatorId, agentId, moduleId, module, weight };
   }
 
-  /** An investigator's weights, by agent then module name. */
-  async listPermissions(investigatorId: number, agentId: number | undefined): Promise<InvestigatorModulePermissionRecord[]> {
+  /** An investigator's weights, by agent then module name (keyset on that pair, which a weight's update never changes). */
+  async listPermissions(
+    investigatorId: number,
+    agentId: number | undefined,
+    page: Page<typeof PAGED_LISTS.investigatorModulePermissions.key>,
+  ): Promise<InvestigatorModulePermissionRecord[]> {
     return this.dataSource.query(
       `SELECT p.investigatorid AS "investigatorId", p.agentid AS "agentId", p.moduleid AS "moduleId", m.name AS module, p.weight
        FROM invagtmodperm p JOIN modules m ON m.id = p.moduleid
-       WHERE p.investigatorid = $1 AND ($2::numeric IS NULL OR p.agentid = $2) ORDER BY p.agentid, m.name`,
-      [investigatorId, agentId ?? null],
+       WHERE p.investigatorid = $1 AND ($2::numeric IS NULL OR p.agentid = $2)
+         ${page.after ? 'AND (p.agentid, m.name) > ($4::numeric, $5::text)' : ''}
+       ORDER BY p.agentid, m.name LIMIT $3`,
+      [investigatorId, agentId ?? null, page.limit, ...(page.after ?? [])],
     );
   }
 

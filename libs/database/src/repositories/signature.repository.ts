@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Page, PAGED_LISTS } from '@mig-data/domain';
 import type { InvestigatorRow } from '../entities/investigator.entity';
 import { investigatorFromSql } from './investigator.repository';
 
@@ -33,5 +34,17 @@ export class SignatureRepository {
       byAction.get(row.actionid)?.push(investigatorFromSql(row));
     }
     return byAction;
+  }
+
+  /** One page of an action's signers, by investigator id (keyset: signatures are never changed once stored). */
+  async signersPage(actionId: number, page: Page<typeof PAGED_LISTS.actionInvestigators.key>): Promise<InvestigatorRow[]> {
+    const rows = await this.dataSource.query(
+      `SELECT i.id, i.name, i.pgpfingerprint, i.publickey, i.status, i.createdat, i.lastmodified, i.permissions
+       FROM signatures s JOIN investigators i ON i.id = s.investigatorid
+       WHERE s.actionid = $1 ${page.after ? 'AND i.id > $3::numeric' : ''}
+       ORDER BY i.id LIMIT $2`,
+      [actionId, page.limit, ...(page.after ?? [])],
+    );
+    return rows.map(investigatorFromSql);
   }
 }
