@@ -5,8 +5,9 @@
 //    callers were promised; a change it refuses breaks them. Regenerate it only on purpose, with
 //    `npx nx run proto:update-baseline`, and review its diff like any contract change.
 // 2. Against the previous commit: the merge-base with main when HEAD is on another branch, else
-//    HEAD~1 (main's previous commit). It catches a field added and then changed or removed before
-//    the baseline was regenerated. A clone without that commit (shallow, or a single commit) says
+//    HEAD when proto/ has uncommitted changes (a merge being resolved), else HEAD~1 (main's
+//    previous commit). It catches a field added and then changed or removed before the baseline
+//    was regenerated. A clone without that commit (shallow, or a single commit) says
 //    so on stderr and relies on comparison 1; it never passes silently.
 //
 // Usage: node proto/check-breaking.js [--input DIR] [--repo DIR] [--update-baseline]
@@ -102,6 +103,9 @@ function previousCommit(repo) {
     const baseCommit = base.stdout.trim();
     if (base.status === 0 && baseCommit !== '' && baseCommit !== head) return { ref: baseCommit, description: `the merge-base with ${main}` };
   }
+  // Uncommitted proto changes (a merge being resolved, work in progress) are the change to check:
+  // HEAD is then the previous contract, not HEAD~1.
+  if (protoChangedSince(repo, 'HEAD')) return { ref: head, description: 'HEAD (the proto folder has uncommitted changes)' };
   const parent = revParse(repo, 'HEAD~1');
   if (parent !== undefined) return { ref: parent, description: 'the previous commit (HEAD~1)' };
   const shallow = git(repo, ['rev-parse', '--is-shallow-repository']).stdout.trim() === 'true';
@@ -110,6 +114,11 @@ function previousCommit(repo) {
       ? 'the clone is shallow and holds no parent of HEAD (fetch with --depth 2 or more, or fetch-depth: 0, to compare)'
       : 'HEAD is the repository\'s first commit',
   };
+}
+
+function protoChangedSince(repo, ref) {
+  const changed = git(repo, ['diff', '--quiet', ref, '--', 'proto']).status !== 0;
+  return changed || git(repo, ['ls-files', '--others', '--exclude-standard', '--', 'proto']).stdout.trim() !== '';
 }
 
 function revParse(repo, ref) {

@@ -88,19 +88,26 @@ describe('buf breaking in npm test', () => {
     expect(code).toBe(0);
   }, 60_000);
 
-  it('compares with the previous commit: a field changed since HEAD~1 fails even when the baseline never had it', () => {
+  it('compares with HEAD while proto/ has uncommitted changes, then with HEAD~1: a field changed since fails even when the baseline never had it', () => {
     const repo = join(scratch, 'repo');
     editedCopy((text) => text.replace('  string loadername = 14;\n', '  string loadername = 14;\n  string added_for_the_test = 15;\n'), join(repo, 'proto'));
     git(scratch, 'init', '-q', repo);
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'add a field');
-    git(repo, 'commit', '-q', '--allow-empty', '-m', 'later');
     const agentProto = join(repo, 'proto', AGENT_PROTO);
     writeFileSync(agentProto, readFileSync(agentProto, 'utf8').replace('string added_for_the_test = 15;', 'int32 added_for_the_test = 15;'));
-    const { code, output } = check('--input', join(repo, 'proto'), '--repo', repo);
-    expect(output).toContain('no breaking change against the committed v1 baseline');
-    expect(output).toMatch(/"added_for_the_test" on message "Agent" changed type from "string" to "int32"/);
-    expect(output).toContain('breaks the contract of the previous commit (HEAD~1)');
-    expect(code).toBe(1);
+    const changedField = /"added_for_the_test" on message "Agent" changed type from "string" to "int32"/;
+
+    const uncommitted = check('--input', join(repo, 'proto'), '--repo', repo);
+    expect(uncommitted.output).toContain('no breaking change against the committed v1 baseline');
+    expect(uncommitted.output).toMatch(changedField);
+    expect(uncommitted.output).toContain('breaks the contract of HEAD (the proto folder has uncommitted changes)');
+    expect(uncommitted.code).toBe(1);
+
+    git(repo, 'commit', '-q', '-am', 'change its type');
+    const committed = check('--input', join(repo, 'proto'), '--repo', repo);
+    expect(committed.output).toMatch(changedField);
+    expect(committed.output).toContain('breaks the contract of the previous commit (HEAD~1)');
+    expect(committed.code).toBe(1);
   }, 60_000);
 });
