@@ -38,6 +38,17 @@ function git(repo: string, ...args: string[]): void {
   if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
 }
 
+/** A git repository at `repo` whose first commit holds an edited copy of proto/; returns the copy. */
+function repositoryWith(repo: string, edit: (agentProto: string) => string): string {
+  const input = editedCopy(edit, join(repo, 'proto'));
+  git(scratch, 'init', '-q', repo);
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'first');
+  return input;
+}
+
+const ADD_FIELD = (text: string) => text.replace('  string loadername = 14;\n', '  string loadername = 14;\n  string added_for_the_test = 15;\n');
+
 describe('buf breaking in npm test', () => {
   it('fails a field whose type changes, naming the field', () => {
     const input = editedCopy((text) => text.replace('  int32 pid = 6;', '  int64 pid = 6;'));
@@ -56,18 +67,15 @@ describe('buf breaking in npm test', () => {
   }, 60_000);
 
   it('passes an additive change (a new field)', () => {
-    const input = editedCopy((text) => text.replace('  string loadername = 14;\n', '  string loadername = 14;\n  string added_for_the_test = 15;\n'));
-    const { code, output } = check('--input', input);
+    const { code, output } = check('--input', editedCopy(ADD_FIELD));
     expect(output).toContain('no breaking change against the committed v1 baseline');
     expect(code).toBe(0);
   }, 60_000);
 
   it('with a single commit, still checks the baseline and says that the previous commit was not compared', () => {
-    const input = editedCopy((text) => text.replace('  int32 pid = 6;', '  int64 pid = 6;'));
-    git(scratch, 'init', '-q');
-    git(scratch, 'add', '.');
-    git(scratch, 'commit', '-q', '-m', 'only commit');
-    const { code, output } = check('--input', input, '--repo', scratch);
+    const repo = join(scratch, 'repo');
+    const input = repositoryWith(repo, (text) => text.replace('  int32 pid = 6;', '  int64 pid = 6;'));
+    const { code, output } = check('--input', input, '--repo', repo);
     expect(output).toContain("NOT compared with the previous commit: HEAD is the repository's first commit");
     expect(output).toContain('changed type from "int32" to "int64"');
     expect(code).toBe(1);
@@ -75,10 +83,7 @@ describe('buf breaking in npm test', () => {
 
   it('in a shallow clone, says so and how to fetch the previous commit', () => {
     const origin = join(scratch, 'origin');
-    editedCopy((text) => text.replace('  string loadername = 14;\n', '  string loadername = 14;\n  string added_for_the_test = 15;\n'), join(origin, 'proto'));
-    git(scratch, 'init', '-q', origin);
-    git(origin, 'add', '.');
-    git(origin, 'commit', '-q', '-m', 'first');
+    repositoryWith(origin, ADD_FIELD);
     git(origin, 'commit', '-q', '--allow-empty', '-m', 'second');
     const clone = join(scratch, 'clone');
     git(scratch, 'clone', '-q', '--depth', '1', `file://${origin}`, clone);
@@ -90,10 +95,7 @@ describe('buf breaking in npm test', () => {
 
   it('compares with HEAD while proto/ has uncommitted changes, then with HEAD~1: a field changed since fails even when the baseline never had it', () => {
     const repo = join(scratch, 'repo');
-    editedCopy((text) => text.replace('  string loadername = 14;\n', '  string loadername = 14;\n  string added_for_the_test = 15;\n'), join(repo, 'proto'));
-    git(scratch, 'init', '-q', repo);
-    git(repo, 'add', '.');
-    git(repo, 'commit', '-q', '-m', 'add a field');
+    repositoryWith(repo, ADD_FIELD);
     const agentProto = join(repo, 'proto', AGENT_PROTO);
     writeFileSync(agentProto, readFileSync(agentProto, 'utf8').replace('string added_for_the_test = 15;', 'int32 added_for_the_test = 15;'));
     const changedField = /"added_for_the_test" on message "Agent" changed type from "string" to "int32"/;
