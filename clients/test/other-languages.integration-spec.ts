@@ -7,9 +7,12 @@ import type { Action } from '@mig-data/contract';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import { generateKeyPair, signAction, type GeneratedKeyPair } from '@mig-data/pgp';
 import { createTestDatabase, type TestDatabase } from '@mig-data/test-database';
-// The one way the tests start the built service as its own process (test code, shared on purpose).
+// The service's own test support (the one way to start the built service as its own process, and
+// its fixtures), shared on purpose rather than copied.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startBuiltService, type Started } from '../../apps/data-service/test/support/built-service';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { action, heartbeat } from '../../apps/data-service/test/support/fixtures';
 
 /**
  * The contract used from Go and Python as their teams would, with Debian's packaged toolchains
@@ -49,28 +52,15 @@ async function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv =
 
 /** The action the Go program claims: parameters that need Go's own JSON rules to verify (unsorted keys, <, >, &, non-ASCII, a float). */
 function pendingAction(): Action {
-  const now = Date.now();
-  return {
-    id: 0,
+  return action({
     name: 'find <passwd> & friends — ünïcode',
     target: "name LIKE 'go-client-%'",
-    description: { author: 'Alice Investigator', email: 'alice@example.net', url: '', revision: 201409021000 },
-    threat: { ref: 'IR-11', level: 'alert', family: 'malware', type: 'system' },
-    validfrom: new Date(now - 60_000),
-    expireafter: new Date(now + 3_600_000),
     operations: [
       { module: 'file', parameters: { searches: { s1: { paths: ['/etc'], names: ['<passwd>&co'], maxdepth: 3, minsize: 0.5 } } } },
       { module: 'netstat', parameters: { connectedip: ['192.0.2.7'] }, wantCompressed: false },
     ],
     pgpsignatures: [],
-    starttime: undefined,
-    finishtime: undefined,
-    lastupdatetime: undefined,
-    status: '',
-    syntaxversion: 2,
-    counters: undefined,
-    investigators: [],
-  };
+  });
 }
 
 describe('Go and Python clients generated from proto/ with Debian toolchains', () => {
@@ -97,22 +87,12 @@ describe('Go and Python clients generated from proto/ with Debian toolchains', (
 
     const anHourAgo = new Date(Date.now() - 3_600_000);
     await clients.agents.recordHeartbeats({
-      heartbeats: ['offline-1.example.net', 'offline-2.example.net'].map((name, index) => ({
-        name,
-        queueloc: `linux.${name}.silent`,
-        mode: 'daemon',
-        version: '20190220-0.silent',
-        pid: 100 + index,
-        starttime: new Date(anHourAgo.getTime() - 3_600_000),
-        heartbeatts: anHourAgo,
-        environment: undefined,
-        tags: undefined,
-      })),
+      heartbeats: ['offline-1.example.net', 'offline-2.example.net'].map((host, index) => heartbeat(host, { pid: 100 + index, heartbeatts: anHourAgo })),
     });
 
-    const action = pendingAction();
-    const aliceSignature = await signAction({ ...action, validfrom: action.validfrom!, expireafter: action.expireafter! }, alice.armoredPrivateKey);
-    const { action: signedByBoth } = await clients.investigators.signActionAsScheduler({ action: { ...action, pgpsignatures: [aliceSignature] } });
+    const pending = pendingAction();
+    const aliceSignature = await signAction({ ...pending, validfrom: pending.validfrom!, expireafter: pending.expireafter! }, alice.armoredPrivateKey);
+    const { action: signedByBoth } = await clients.investigators.signActionAsScheduler({ action: { ...pending, pgpsignatures: [aliceSignature] } });
     const { action: created } = await clients.actions.createAction({ action: signedByBoth });
     expect(created!.status).toBe('pending');
     actionId = created!.id;
@@ -148,8 +128,8 @@ describe('Go and Python clients generated from proto/ with Debian toolchains', (
       `action ${id}: completed, sent=3 done=3 success=3`,
       'OK',
     ]);
-    const { action } = await clients.actions.getAction({ id });
-    expect(action!.status).toBe('completed');
+    const { action: landed } = await clients.actions.getAction({ id });
+    expect(landed!.status).toBe('completed');
   });
 
   it('the Go program fails loudly when there is nothing to claim', async () => {
