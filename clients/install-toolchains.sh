@@ -7,10 +7,12 @@
 #    (what golang-google-grpc-dev pulls in by default: the first RecordHeartbeat panics in its
 #    marshaler);
 #  - protobuf-compiler (protoc 3.21) and protobuf-compiler-grpc (grpc_python_plugin), never
-#    python3-grpc-tools (its protoc 3.5 refuses proto3 `optional`).
+#    python3-grpc-tools (its protoc 3.5 refuses proto3 `optional`);
+#  - libprotobuf-dev: the well-known types (google/protobuf/*.proto) protoc needs, only recommended
+#    by protobuf-compiler, so missing with --no-install-recommends.
 set -eu
 
-PACKAGES="golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-protobuf-dev
+PACKAGES="golang-go protobuf-compiler libprotobuf-dev protoc-gen-go protoc-gen-go-grpc golang-google-protobuf-dev
 golang-github-golang-protobuf-1-5-dev golang-google-grpc-dev golang-golang-x-crypto-dev
 protobuf-compiler-grpc python3 python3-grpcio python3-protobuf"
 
