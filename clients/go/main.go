@@ -51,9 +51,11 @@ func step(name string, err error) error {
 }
 
 func run(ctx context.Context, address string, agentCount int) error {
-	conn, err := grpc.DialContext(ctx, address, grpc.WithInsecure(), grpc.WithBlock())
+	dialCtx, cancelDial := context.WithTimeout(ctx, 10*time.Second)
+	defer cancelDial()
+	conn, err := grpc.DialContext(dialCtx, address, grpc.WithInsecure(), grpc.WithBlock())
 	if err != nil {
-		return step("connect to "+address, err)
+		return fmt.Errorf("connect: no data service answers at %s within 10 s (%v)", address, err)
 	}
 	defer conn.Close()
 	c := clients{

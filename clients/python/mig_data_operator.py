@@ -83,7 +83,10 @@ def main():
     args = parser.parse_args()
 
     with grpc.insecure_channel(args.address) as channel:
-        grpc.channel_ready_future(channel).result(timeout=30)
+        try:
+            grpc.channel_ready_future(channel).result(timeout=10)
+        except grpc.FutureTimeoutError:
+            raise RuntimeError(f"no data service answers at {args.address} within 10 s") from None
 
         names = offline_agents(channel, args.silent_minutes)
         print(f"offline agents: {len(names)}: {', '.join(names)}")
