@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { connectDataService, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, readTlsFiles, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
 import { OPERATOR_COMMANDS } from './commands';
 import { UsageError, type OperatorCommand } from './operator-command';
 
@@ -79,21 +78,6 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
   } finally {
     clients?.close();
   }
-}
-
-/** The PEM files of --ca, --cert and --key, read; none: plaintext. */
-function readTlsFiles(files: { ca?: string; cert?: string; key?: string }): ConnectOptions['tls'] {
-  if (!files.ca && !files.cert && !files.key) return undefined;
-  if (!files.ca) throw new Error('--cert and --key need --ca (or MIG_DATA_CA): the CA that signed the service certificate');
-  if (Boolean(files.cert) !== Boolean(files.key)) throw new Error('--cert and --key go together (or MIG_DATA_CERT and MIG_DATA_KEY)');
-  const read = (file: string, flag: string) => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new Error(`${flag} ${file}: ${(error as Error).message}`);
-    }
-  };
-  return { ca: read(files.ca, '--ca'), ...(files.cert && files.key ? { cert: read(files.cert, '--cert'), key: read(files.key, '--key') } : {}) };
 }
 
 function findCommand(name: string): OperatorCommand | undefined {

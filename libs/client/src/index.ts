@@ -1,2 +1,3 @@
 export * from './promise-client';
 export * from './connect-data-service';
+export * from './tls-files';

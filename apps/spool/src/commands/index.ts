@@ -1,0 +1,4 @@
+import type { SpoolCommand } from '../spool-command';
+
+/** Every command of mig-spool, in the order `help` lists them; each lives in its own file beside this one. */
+export const SPOOL_COMMANDS: SpoolCommand[] = [];

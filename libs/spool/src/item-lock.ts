@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { SpoolLayout } from './layout';
+
+/**
+ * A per-item lock shared by every spool process on this host (several daemons on one spool, or a
+ * daemon and `mig-spool reconcile --fix`): a file created with O_EXCL in the spool's locks
+ * directory, holding its owner's pid, the pid's start time and a random token.
+ *
+ * A lock whose owner died (kill -9) is stale: same host and the pid is gone or is another process
+ * (its start time differs). It is broken by renaming it to a private name and checking that what
+ * was moved is still the stale lock; if a live lock was moved instead (another process broke the
+ * stale one and took the lock in between) it is linked back. The one interleaving this cannot
+ * undo (a third process takes the lock in the instant between) is caught by `stillHeld()`, which
+ * the holder checks before each step it records; and every step of the spool is repeatable
+ * anyway, so the worst case is a harmless repeat, never a lost or doubled item.
+ * Spools shared between hosts (NFS) are not supported: a pid means nothing on another host.
+ */
+export interface ItemLock {
+  readonly key: string;
+  /** Whether this process still owns the lock file (false: it was broken; stop and let the owner work). */
+  stillHeld(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  /** The pid's start time in clock ticks since boot (Linux), '' elsewhere. */
+  started: string;
+  token: string;
+}
+
+/** Takes the lock on `key` (letters, digits, `-` and `.`), or returns undefined when a live process holds it. */
+export async function tryLockItem(layout: SpoolLayout, key: string): Promise<ItemLock | undefined> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(key)) throw new Error(`a lock key must be letters, digits, '-' and '.', got ${JSON.stringify(key)}`);
+  const path = join(layout.locks, `${key}.lock`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const owner: LockOwner = { pid: process.pid, host: hostname(), started: processStartTime(process.pid), token: randomBytes(12).toString('hex') };
+    try {
+      const handle = await open(path, 'wx', 0o640);
+      try {
+        await handle.writeFile(JSON.stringify(owner));
+      } finally {
+        await handle.close();
+      }
+      return heldLock(key, path, owner.token);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const current = await readOwner(path);
+    if (current === 'gone') continue;
+    if (!isStale(current)) return undefined;
+    await breakStaleLock(path, current);
+  }
+  return undefined;
+}
+
+/** Runs `work` holding the lock on `key`; undefined (and `work` not run) when another process holds it. */
+export async function withItemLock<T>(layout: SpoolLayout, key: string, work: (lock: ItemLock) => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }> {
+  const lock = await tryLockItem(layout, key);
+  if (!lock) return { ran: false };
+  try {
+    return { ran: true, value: await work(lock) };
+  } finally {
+    await lock.release();
+  }
+}
+
+function heldLock(key: string, path: string, token: string): ItemLock {
+  const stillHeld = async () => {
+    const owner = await readOwner(path);
+    return owner !== 'gone' && owner !== 'unreadable' && owner.token === token;
+  };
+  return {
+    key,
+    stillHeld,
+    release: async () => {
+      // Never remove a lock that someone else now owns.
+      if (await stillHeld()) await unlink(path).catch(() => undefined);
+    },
+  };
+}
+
+async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable'> {
+  try {
+    const owner = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    return typeof owner.pid === 'number' && typeof owner.token === 'string' ? owner : 'unreadable';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable';
+  }
+}
+
+/**
+ * A lock whose owner is dead. An unreadable lock file (its writer died between the create and the
+ * write) counts as stale too: a live owner writes its few bytes right after creating the file, and
+ * the lock is only read after a failed create, so the window is microseconds.
+ */
+function isStale(owner: LockOwner | 'unreadable'): boolean {
+  if (owner === 'unreadable') return true;
+  if (owner.host !== hostname()) return false;
+  if (!isAlive(owner.pid)) return true;
+  return owner.started !== '' && processStartTime(owner.pid) !== owner.started;
+}
+
+async function breakStaleLock(path: string, stale: LockOwner | 'unreadable'): Promise<void> {
+  const aside = `${path}.broken-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else broke it
+    throw error;
+  }
+  const moved = await readOwner(aside);
+  const wasTheStaleOne = stale === 'unreadable' ? moved === 'unreadable' || moved === 'gone' : moved !== 'gone' && moved !== 'unreadable' && moved.token === stale.token;
+  if (!wasTheStaleOne) await link(aside, path).catch(() => undefined); // a live lock: put it back
+  await unlink(aside).catch(() => undefined);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Field 22 of /proc/PID/stat: tells a reused pid from the lock's owner. '' where /proc is missing. */
+function processStartTime(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
