@@ -1,3 +1,4 @@
 export * from './promise-client';
 export * from './connect-data-service';
 export * from './tls-files';
+export * from './action-file-message';

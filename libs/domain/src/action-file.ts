@@ -31,14 +31,13 @@ export function parseActionFile(json: string | unknown): ActionFile {
   if (status !== undefined && status !== '' && !isOneOf(ACTION_STATUSES, status)) {
     throw new InvalidArgumentError('action.status', `unknown status ${quoteInput(status)}`);
   }
-  const id = goField(document, 'id');
-  if (id !== undefined && id !== null && typeof id !== 'number') throw new InvalidArgumentError('action.id', 'must be a number');
+  const id = optionalWholeNumber(document, 'id');
   return {
-    id: typeof id === 'number' && id !== 0 ? id : undefined,
+    id: id !== undefined && id !== 0 ? id : undefined,
     name: optionalString(document, 'name') ?? '',
     target: optionalString(document, 'target') ?? '',
-    description: optionalObject<ActionDescription>(document, 'description', ['author', 'email', 'url', 'revision']),
-    threat: optionalObject<ActionThreat>(document, 'threat', ['ref', 'level', 'family', 'type']),
+    description: optionalObject<ActionDescription>(document, 'description', { author: 'string', email: 'string', url: 'string', revision: 'number' }),
+    threat: optionalObject<ActionThreat>(document, 'threat', { ref: 'string', level: 'string', family: 'string', type: 'string' }),
     validfrom: optionalTime(document, 'validfrom'),
     expireafter: optionalTime(document, 'expireafter'),
     operations: operations === undefined || operations === null ? [] : readMigOperations(operations),
@@ -47,8 +46,8 @@ export function parseActionFile(json: string | unknown): ActionFile {
     finishtime: optionalTime(document, 'finishtime'),
     lastupdatetime: optionalTime(document, 'lastupdatetime'),
     status: status ? (status as Action['status']) : undefined,
-    syntaxversion: (goField(document, 'syntaxversion') as number | undefined) ?? 0,
-    counters: optionalObject<ActionCounters>(document, 'counters', ['sent', 'done', 'inflight', 'success', 'cancelled', 'expired', 'failed', 'timeout']),
+    syntaxversion: optionalWholeNumber(document, 'syntaxversion') ?? 0,
+    counters: optionalObject<ActionCounters>(document, 'counters', COUNTER_FIELDS),
   };
 }
 
@@ -132,14 +131,28 @@ function optionalTime(object: Record<string, unknown>, name: string): Date | und
   return time.getTime() === GO_ZERO_TIME_MS ? undefined : time;
 }
 
-function optionalObject<T>(object: Record<string, unknown>, name: string, fields: readonly string[]): T | undefined {
+/** MIG's integer fields (id, syntaxversion): a JSON number that is whole and exact in a double (below 2^53). */
+function optionalWholeNumber(object: Record<string, unknown>, name: string): number | undefined {
+  const value = goField(object, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number') throw new InvalidArgumentError(`action.${name}`, 'must be a number');
+  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`action.${name}`, `${value} is not a whole number below 2^53`);
+  return value;
+}
+
+const COUNTER_FIELDS = { sent: 'number', done: 'number', inflight: 'number', success: 'number', cancelled: 'number', expired: 'number', failed: 'number', timeout: 'number' } as const;
+
+/** A nested object of MIG's Go structs: each field has the JSON type Go decodes into it (string or float64), as Go refuses any other. */
+function optionalObject<T>(object: Record<string, unknown>, name: string, fields: Readonly<Record<string, 'string' | 'number'>>): T | undefined {
   const value = goField(object, name);
   if (value === undefined || value === null) return undefined;
   if (!isJsonObject(value)) throw new InvalidArgumentError(`action.${name}`, 'must be an object');
   const result: Record<string, unknown> = {};
-  for (const field of fields) {
+  for (const [field, type] of Object.entries(fields)) {
     const fieldValue = goField(value, field);
-    if (fieldValue !== undefined && fieldValue !== null) result[field] = fieldValue;
+    if (fieldValue === undefined || fieldValue === null) continue;
+    if (typeof fieldValue !== type) throw new InvalidArgumentError(`action.${name}.${field}`, `must be a ${type}`);
+    result[field] = fieldValue;
   }
   return result as T;
 }

@@ -82,4 +82,13 @@ describe('parseActionFile', () => {
     expect(() => parseActionFile({ name: 3 })).toThrow('action.name');
     expect(() => parseActionFile('{not json')).toThrow('not valid JSON');
   });
+
+  it('refuses nested values of a type Go cannot decode into its struct, and ids that are not whole numbers below 2^53', () => {
+    expect(() => parseActionFile({ description: { revision: '201409021000' } })).toThrow('action.description.revision: must be a number');
+    expect(() => parseActionFile({ threat: { family: ['malware'] } })).toThrow('action.threat.family: must be a string');
+    expect(() => parseActionFile({ counters: { done: true } })).toThrow('action.counters.done: must be a number');
+    expect(() => parseActionFile({ syntaxversion: '2' })).toThrow('action.syntaxversion: must be a number');
+    expect(() => parseActionFile({ id: 2 ** 53 })).toThrow('action.id: 9007199254740992 is not a whole number below 2^53');
+    expect(parseActionFile({ id: 2 ** 53 - 1, description: { revision: 201409021000, author: null } }).description).toEqual({ revision: 201409021000 });
+  });
 });
