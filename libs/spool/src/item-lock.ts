@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SpoolLayout } from './layout';
@@ -53,7 +53,7 @@ export async function tryLockItem(layout: SpoolLayout, key: string): Promise<Ite
     }
     const current = await readOwner(path);
     if (current === 'gone') continue;
-    if (!isStale(current)) return undefined;
+    if (!(await isStale(path, current))) return undefined;
     await breakStaleLock(path, current);
   }
   return undefined;
@@ -68,6 +68,29 @@ export async function withItemLock<T>(layout: SpoolLayout, key: string, work: (l
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Removes the lock files of dead owners (a kill -9 leaves its locks behind; they are broken when
+ * the item is next wanted, and this clears the ones of items nobody wants any more). Returns how many.
+ */
+export async function sweepStaleLocks(layout: SpoolLayout): Promise<number> {
+  let swept = 0;
+  for (const name of await readdir(layout.locks).catch(() => [] as string[])) {
+    const path = join(layout.locks, name);
+    if (name.endsWith('.lock')) {
+      const owner = await readOwner(path);
+      if (owner !== 'gone' && (await isStale(path, owner))) {
+        await breakStaleLock(path, owner);
+        swept++;
+      }
+    } else if (name.includes('.lock.broken-')) {
+      // Left by a breaker that died between its rename and its unlink.
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > 60_000) await unlink(path).catch(() => undefined);
+    }
+  }
+  return swept;
 }
 
 function heldLock(key: string, path: string, token: string): ItemLock {
@@ -95,16 +118,21 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable
 }
 
 /**
- * A lock whose owner is dead. An unreadable lock file (its writer died between the create and the
- * write) counts as stale too: a live owner writes its few bytes right after creating the file, and
- * the lock is only read after a failed create, so the window is microseconds.
+ * A lock whose owner is dead. An unreadable lock file counts as stale only when it is older than
+ * a few seconds: a live owner writes its few bytes right after creating the file, so a young
+ * empty lock is one being written, and an old one was left by an owner that died in between.
  */
-function isStale(owner: LockOwner | 'unreadable'): boolean {
-  if (owner === 'unreadable') return true;
+async function isStale(path: string, owner: LockOwner | 'unreadable'): Promise<boolean> {
+  if (owner === 'unreadable') {
+    const info = await stat(path).catch(() => undefined);
+    return info !== undefined && Date.now() - info.mtimeMs > UNWRITTEN_LOCK_MS;
+  }
   if (owner.host !== hostname()) return false;
   if (!isAlive(owner.pid)) return true;
   return owner.started !== '' && processStartTime(owner.pid) !== owner.started;
 }
+
+const UNWRITTEN_LOCK_MS = 5_000;
 
 async function breakStaleLock(path: string, stale: LockOwner | 'unreadable'): Promise<void> {
   const aside = `${path}.broken-${process.pid}-${randomBytes(4).toString('hex')}`;

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isWorkFileName } from './file-names';
 
@@ -34,4 +34,14 @@ export async function listWorkFilesWithAge(directory: string, names?: string[]):
     }
   }
   return files;
+}
+
+/** Whether a path exists (any error but ENOENT counts as existing: never re-create what may be there). */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }

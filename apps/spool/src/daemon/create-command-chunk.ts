@@ -1,0 +1,17 @@
+import type { DataServiceClients } from '@mig-data/client';
+
+/** One command in the database: enough to name its spool file. */
+export interface CreatedCommand {
+  commandId: number;
+  agentId: number;
+}
+
+/**
+ * Creates (or finds: CreateCommands is idempotent per action and agent) the commands of one chunk
+ * of agents: the one place that calls CreateCommands, so a compact answer only changes this.
+ * `allNew` tells the caller that no file of these commands can exist yet.
+ */
+export async function createCommandChunk(clients: DataServiceClients, actionId: number, agentIds: number[]): Promise<{ commands: CreatedCommand[]; allNew: boolean }> {
+  const { commands, createdCount } = await clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
+  return { commands: commands.map((command) => ({ commandId: command.id, agentId: command.agentId })), allNew: createdCount === commands.length };
+}
