@@ -62,8 +62,11 @@ export function commandService(
       if (!isOneOf(FINAL_COMMAND_STATUSES, request.status)) {
         throw new InvalidArgumentError('status', `a command finishes ${FINAL_COMMAND_STATUSES.join(', ')}, not ${quoteInput(request.status)}`);
       }
-      if (request.agentQueueloc === '') throw new InvalidArgumentError('agent_queueloc', 'must name the returning agent');
-      if (request.agentPid <= 0) throw new InvalidArgumentError('agent_pid', 'must be the returning agent\'s process id');
+      // Without an agent: the spool returning, as expired, a command no agent answered in time.
+      const bySpool = request.agentQueueloc === '' && request.agentPid === 0;
+      if (bySpool && request.status !== 'expired') throw new InvalidArgumentError('agent_queueloc', 'must name the returning agent (only an expiry may name none)');
+      if (!bySpool && request.agentQueueloc === '') throw new InvalidArgumentError('agent_queueloc', 'must name the returning agent');
+      if (!bySpool && request.agentPid <= 0) throw new InvalidArgumentError('agent_pid', 'must be the returning agent\'s process id');
       requireJsonSize(request.results, 'results', limits.maxActionJsonBytes);
       const finished = await commands.finish(request.id, {
         status: request.status,

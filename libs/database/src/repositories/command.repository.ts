@@ -134,15 +134,26 @@ export class CommandRepository {
     update: { status: CommandStatus; results: unknown[]; finishtime: Date; agentQueueloc: string; agentPid: number },
   ): Promise<FinishedCommand> {
     return this.dataSource.transaction(async (manager) => {
-      const finished = await returnedRows<{ id: string }>(
-        manager,
-        `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
-         FROM agents a
-         WHERE c.id = $1 AND c.status = ANY($7::text[]) AND a.id = c.agentid
-           AND a.queueloc = $5 AND a.pid = $6 AND a.status IN ('online', 'idle')
-         RETURNING c.id`,
-        [id, update.status, JSON.stringify(update.results), update.finishtime, update.agentQueueloc, update.agentPid, COMMAND_TRANSITIONS[update.status].from],
-      );
+      // No agent named: the scheduler's spool returning a command no agent answered (expired),
+      // whose agent may well be offline by now; the service allows it only for `expired`.
+      const finished =
+        update.agentQueueloc === ''
+          ? await returnedRows<{ id: string }>(
+              manager,
+              `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
+               WHERE c.id = $1 AND c.status = ANY($5::text[])
+               RETURNING c.id`,
+              [id, update.status, JSON.stringify(update.results), update.finishtime, COMMAND_TRANSITIONS[update.status].from],
+            )
+          : await returnedRows<{ id: string }>(
+              manager,
+              `UPDATE commands c SET status = $2, results = $3::json, finishtime = $4
+               FROM agents a
+               WHERE c.id = $1 AND c.status = ANY($7::text[]) AND a.id = c.agentid
+                 AND a.queueloc = $5 AND a.pid = $6 AND a.status IN ('online', 'idle')
+               RETURNING c.id`,
+              [id, update.status, JSON.stringify(update.results), update.finishtime, update.agentQueueloc, update.agentPid, COMMAND_TRANSITIONS[update.status].from],
+            );
       const command = await this.get(id, manager);
       if (finished.length > 0) return { command, overwritten: true };
       const outcome = transitionOutcome(COMMAND_TRANSITIONS, command.status, update.status);
