@@ -11,6 +11,8 @@ import { takeNewAction } from './take-new-action';
 
 /** Actions worked on at once (each under its own lock). */
 const PARALLEL_ACTIONS = 4;
+/** A failure repeated pass after pass is logged at most this often. */
+const REPEATED_FAILURE_LOG_MS = 60_000;
 
 /**
  * The daemon: passes over the spool, each doing whatever work the directories hold (see
@@ -25,6 +27,7 @@ export class SpoolDaemon {
   private again = false;
   private watchers: FSWatcher[] = [];
   private lastPeriodic = 0;
+  private readonly lastLogged = new Map<string, number>();
 
   constructor(private readonly context: DaemonContext) {}
 
@@ -127,7 +130,13 @@ export class SpoolDaemon {
     try {
       await work();
     } catch (error) {
-      this.context.log.error('spool step failed, retried next pass', { doing, ...fields, error: describeFailure(error) });
+      // The same failure every pass (the service is down) is logged once a minute, not every rescan.
+      const failure = describeFailure(error);
+      const key = `${doing}\u0000${failure}`;
+      if (Date.now() - (this.lastLogged.get(key) ?? 0) < REPEATED_FAILURE_LOG_MS) return;
+      if (this.lastLogged.size > 1000) this.lastLogged.clear();
+      this.lastLogged.set(key, Date.now());
+      this.context.log.error('spool step failed, retried next pass', { doing, ...fields, error: failure });
     }
   }
 
