@@ -4,5 +4,5 @@ module.exports = {
   ...require('../../libs/test-database/jest-database.js'),
   displayName: 'spool-app',
   rootDir: __dirname,
-  testTimeout: 120000,
+  testTimeout: 600000,
 };

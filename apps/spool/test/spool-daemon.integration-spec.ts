@@ -48,7 +48,7 @@ class TestRelay {
   }
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 400_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -98,7 +98,7 @@ describe('mig-spool run: the whole flow against the real data service and a real
       env: {},
       signal: stop.signal,
     });
-    await waitFor('the spool layout', () => readdirSync(root).includes('spool') && readdirSync(join(layout.root, 'command')).length === 5);
+    await waitFor('the daemon running', () => logLines.some((line) => line.msg === 'mig-spool running'));
     relay = new TestRelay(layout);
     relay.start();
   });
@@ -196,7 +196,7 @@ describe('mig-spool run: the whole flow against the real data service and a real
     const id = action.id || 4242424242;
     relay.silentActions.add(id);
     await dropAction(`${id}.json`, { ...action, id });
-    await waitFor('the expired action done', async () => (await listWorkFiles(layout.action.done)).includes(`${id}.json`), 30_000);
+    await waitFor('the expired action done', async () => (await listWorkFiles(layout.action.done)).includes(`${id}.json`));
     const [command] = await allCommands(id);
     expect(command.status).toBe('expired');
     expect((await t.clients.actions.getAction({ id })).action!.counters).toMatchObject({ sent: 1, expired: 1, done: 1 });
