@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { status, type ServiceError } from '@grpc/grpc-js';
-import { connectDataService, readTlsFiles, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, readTlsFiles, serviceFailureMessage, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
 import { OPERATOR_COMMANDS } from './commands';
 import { UsageError, type OperatorCommand } from './operator-command';
 
@@ -64,13 +63,9 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
       err(`${(error as Error).message}\nusage: ${command.usage}`);
       return 2;
     }
-    const serviceError = error as Partial<ServiceError>;
-    if (typeof serviceError.code === 'number') {
-      const reason =
-        serviceError.code === status.UNAVAILABLE
-          ? `cannot reach the data service at ${address} (is it running?${tls ? ` does it accept this certificate? ${serviceError.details}` : ''})`
-          : serviceError.details;
-      err(`${command.name}: ${status[serviceError.code]}: ${reason}`);
+    const failure = serviceFailureMessage(error, address, Boolean(tls));
+    if (failure) {
+      err(`${command.name}: ${failure}`);
       return 1;
     }
     err(`${command.name}: ${(error as Error).message}`);

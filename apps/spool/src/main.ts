@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { status, type ServiceError } from '@grpc/grpc-js';
-import { connectDataService, readTlsFiles, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, readTlsFiles, serviceFailureMessage, type DataServiceClients } from '@mig-data/client';
 import { resolveSpoolSettings, SCHEDULER_CFG_ENV, SCHEDULER_CFG_FLAG, SPOOL_SETTING_SOURCES, type SpoolSettings } from '@mig-data/spool';
 import { SPOOL_COMMANDS } from './commands';
 import { UsageError, type SpoolCommand } from './spool-command';
@@ -87,10 +86,9 @@ export async function runSpool(argv: string[], io: SpoolIo): Promise<number> {
       err(`${(error as Error).message}\nusage: ${command.usage}`);
       return 2;
     }
-    const serviceError = error as Partial<ServiceError>;
-    if (typeof serviceError.code === 'number') {
-      const reason = serviceError.code === status.UNAVAILABLE ? `cannot reach the data service at ${settings.address} (is it running?${tls ? ` does it accept this certificate? ${serviceError.details}` : ''})` : serviceError.details;
-      err(`${command.name}: ${status[serviceError.code]}: ${reason}`);
+    const failure = serviceFailureMessage(error, settings.address, Boolean(tls));
+    if (failure) {
+      err(`${command.name}: ${failure}`);
       return 1;
     }
     err(`${command.name}: ${(error as Error).message}`);
