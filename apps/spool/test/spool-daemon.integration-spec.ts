@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,7 +163,7 @@ describe('mig-spool run: the whole flow against the real data service and a real
     expect((await listWorkFiles(layout.command.done)).filter((file) => file.startsWith(`${id}-`))).toEqual([name]);
   });
 
-  it('never stops for bad files: not JSON, empty, huge, dot-files; the good action beside them flows', async () => {
+  it('never stops for bad files: not JSON, empty, huge, dot-files, half-written; the good actions beside them flow', async () => {
     writeFileSync(join(layout.action.new, 'garbage.json'), '{"name": "half a fi');
     writeFileSync(join(layout.action.new, 'empty.json'), '');
     writeFileSync(join(layout.action.new, 'huge.json'), JSON.stringify({ name: 'x'.repeat(200_000) }));
@@ -172,8 +172,15 @@ describe('mig-spool run: the whole flow against the real data service and a real
     writeFileSync(join(layout.command.returned, 'stray.json'), '{}');
     const good = await signedAction(t, { name: 'beside the bad', target: "name = 'fleet-8.example.net'" });
     await dropAction('good.json', good);
+    // A writer breaking the rename rule, writing in place in two goes: the half file is left alone, the whole one taken.
+    const slow = actionFileFromMessage(await signedAction(t, { name: 'slow writer', target: "name = 'fleet-9.example.net'" }));
+    writeFileSync(join(layout.action.new, 'slow writer.json'), slow.slice(0, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await listWorkFiles(layout.action.invalid)).not.toContain('slow writer.json');
+    appendFileSync(join(layout.action.new, 'slow writer.json'), slow.slice(200));
+    const slowId = await actionIdOf('action named', 'slow writer.json');
     const id = await actionIdOf('action named', 'good.json');
-    await waitFor('the good action done', async () => (await listWorkFiles(layout.action.done)).includes(`${id}.json`));
+    await waitFor('the good actions done', async () => (await listWorkFiles(layout.action.done)).filter((name) => name === `${id}.json` || name === `${slowId}.json`).length === 2);
     await waitFor('the bad ones set aside', async () => (await listWorkFiles(layout.action.invalid)).filter((name) => ['garbage.json', 'empty.json', 'huge.json'].includes(name)).length === 3);
     expect(reasonOf('garbage.json')).toMatch(/is not JSON/);
     expect(reasonOf('empty.json')).toMatch(/is empty/);

@@ -3,7 +3,18 @@ import { open } from 'node:fs/promises';
 /** Why a spool file could not be read as JSON; the daemon sets such files aside with this as the reason. */
 export type SpoolFileProblem = 'missing' | 'empty' | 'too-large' | 'not-json' | 'not-a-file';
 
-export type SpoolFileRead = { ok: true; json: unknown; text: string; bytes: number } | { ok: false; problem: SpoolFileProblem; reason: string };
+export type SpoolFileRead = { ok: true; json: unknown; text: string; bytes: number } | { ok: false; problem: SpoolFileProblem; reason: string; /** Since its last write, when known. */ ageMs?: number };
+
+/**
+ * A file that is empty or not JSON but was written less than this ago may be one a writer still
+ * writes in place (breaking the rename rule): it is looked at again next pass before it is set aside.
+ */
+export const STILL_WRITING_MS = 5_000;
+
+/** Whether a failed read may be a file still being written (see STILL_WRITING_MS). */
+export function mayStillBeWritten(read: SpoolFileRead): boolean {
+  return !read.ok && (read.problem === 'empty' || read.problem === 'not-json') && read.ageMs !== undefined && read.ageMs < STILL_WRITING_MS;
+}
 
 /** Default cap on a spool file: an action's operations may take 4 MiB of JSON (the service's cap), plus the rest. */
 export const DEFAULT_MAX_SPOOL_FILE_BYTES = 8 * 1024 * 1024;
@@ -38,12 +49,13 @@ export async function readSpoolFile(path: string, maxBytes = DEFAULT_MAX_SPOOL_F
     }
     if (bytes > maxBytes) return { ok: false, problem: 'too-large', reason: `is more than the ${maxBytes} bytes a spool file may have` };
     const text = buffer.subarray(0, bytes).toString('utf8');
-    if (text.trim() === '') return { ok: false, problem: 'empty', reason: 'is empty' };
+    const ageMs = Date.now() - info.mtimeMs;
+    if (text.trim() === '') return { ok: false, problem: 'empty', reason: 'is empty', ageMs };
     try {
       return { ok: true, json: JSON.parse(text), text, bytes };
     } catch (error) {
       // A truncated file (a writer that broke the rename rule) lands here too.
-      return { ok: false, problem: 'not-json', reason: `is not JSON (${(error as Error).message}); truncated or not a MIG file` };
+      return { ok: false, problem: 'not-json', reason: `is not JSON (${(error as Error).message}); truncated or not a MIG file`, ageMs };
     }
   } finally {
     await handle.close();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { inParallel, moveFiles, readSpoolFile, removeFiles } from '@mig-data/spool';
+import { inParallel, mayStillBeWritten, moveFiles, readSpoolFile, removeFiles } from '@mig-data/spool';
 import { readReturnedCommand } from './command-file';
 import type { DaemonContext } from './daemon-context';
 import { describeFailure, hasCode, refusalReason } from './service-errors';
@@ -21,7 +21,7 @@ export async function recordReturned(context: DaemonContext, actionId: number, n
     const commandId = Number(/-(\d+)\.json$/.exec(name)![1]);
     const read = await readSpoolFile(join(layout.command.returned, name), context.settings.maxFileBytes);
     if (!read.ok) {
-      if (read.problem !== 'missing') await setAsideCommand(context, actionId, name, read.reason);
+      if (read.problem !== 'missing' && !mayStillBeWritten(read)) await setAsideCommand(context, actionId, name, read.reason);
       return;
     }
     const returned = readReturnedCommand(read.json);

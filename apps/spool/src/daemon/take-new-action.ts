@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { actionMessageFromFile } from '@mig-data/client';
 import type { Action } from '@mig-data/contract';
-import { actionFileName, fileExists, moveFile, parseWorkFileName, placeFile, readSpoolFile, withItemLock, type ItemLock } from '@mig-data/spool';
+import { actionFileName, fileExists, mayStillBeWritten, moveFile, parseWorkFileName, placeFile, readSpoolFile, withItemLock, type ItemLock } from '@mig-data/spool';
 import { newActionId } from './action-ids';
 import type { DaemonContext } from './daemon-context';
 import { fanOut } from './fan-out';
@@ -32,6 +32,7 @@ export async function takeNewAction(context: DaemonContext, name: string): Promi
   const lockKey = named.kind === 'action' ? `action-${named.actionId}` : `new-${createHash('sha256').update(name).digest('hex').slice(0, 24)}`;
   const result = await withItemLock(layout, lockKey, async (lock) => {
     const read = await readSpoolFile(join(layout.action.new, name), context.settings.maxFileBytes);
+    if (mayStillBeWritten(read)) return 'waiting';
     if (!read.ok) return read.problem === 'missing' ? 'gone' : setAsideAction(context, name, read.reason);
     let message: Action;
     try {
