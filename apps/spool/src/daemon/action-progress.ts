@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { actionFileFromMessage, actionMessageFromFile } from '@mig-data/client';
 import type { Action } from '@mig-data/contract';
 import { actionFileName, fileExists, placeFile, placeFiles, readSpoolFile, removeFiles, type SpoolFile } from '@mig-data/spool';
-import { expiredCommandContent } from './command-file';
+import { commandIdOf, expiredCommandContent } from './command-file';
 import type { DaemonContext } from './daemon-context';
 import { describeFailure, hasCode } from './service-errors';
 import { setAside } from './set-aside';
@@ -46,10 +46,16 @@ export async function expireCommands(context: DaemonContext, actionId: number, w
   const files: SpoolFile[] = [];
   const from: Record<'ready' | 'inflight', string[]> = { ready: [], inflight: [] };
   for (const { state, name } of waiting) {
-    if ((await fileExists(join(layout.command.returned, name))) || (await fileExists(join(layout.command.done, name)))) continue;
+    // Answered already (or expired by a run that died before removing this copy): only the waiting copy goes.
+    if ((await fileExists(join(layout.command.returned, name))) || (await fileExists(join(layout.command.done, name)))) {
+      from[state].push(name);
+      continue;
+    }
     const read = await readSpoolFile(join(layout.command[state], name), context.settings.maxFileBytes);
-    if (!read.ok) continue; // gone (the relay moved it: seen in inflight next time) or unreadable (expired from the name alone below)
-    files.push({ name, content: expiredCommandContent(read.json, now) });
+    if (!read.ok && read.problem === 'missing') continue; // the relay moved it: seen in inflight next time
+    // An unreadable waiting file still names its command: it is expired from its name alone.
+    const original = read.ok ? read.json : { id: commandIdOf(name), agent: { queueloc: '', pid: 0 } };
+    files.push({ name, content: expiredCommandContent(original, now) });
     from[state].push(name);
   }
   await placeFiles(layout, layout.command.returned, files);

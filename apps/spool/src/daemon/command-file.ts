@@ -62,3 +62,8 @@ export function readReturnedCommand(json: unknown): ReturnedCommand | string {
 export function expiredCommandContent(original: unknown, now: Date): string {
   return JSON.stringify({ ...(original as object), status: 'expired', results: [], finishtime: now.toISOString() }) + '\n';
 }
+
+/** The command id of a command file's name (`<actionid>-<commandid>.json`), which the caller listed as one. */
+export function commandIdOf(name: string): number {
+  return Number(/-(\d+)\.json$/.exec(name)![1]);
+}

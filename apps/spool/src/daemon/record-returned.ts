@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { inParallel, mayStillBeWritten, moveFiles, readSpoolFile, removeFiles } from '@mig-data/spool';
-import { readReturnedCommand } from './command-file';
+import { commandIdOf, readReturnedCommand } from './command-file';
 import type { DaemonContext } from './daemon-context';
 import { describeFailure, hasCode, refusalReason } from './service-errors';
 import { setAside } from './set-aside';
@@ -18,7 +18,7 @@ export async function recordReturned(context: DaemonContext, actionId: number, n
   const { clients, layout, log } = context;
   const recorded: string[] = [];
   await inParallel(names, context.callsInFlight, async (name) => {
-    const commandId = Number(/-(\d+)\.json$/.exec(name)![1]);
+    const commandId = commandIdOf(name);
     const read = await readSpoolFile(join(layout.command.returned, name), context.settings.maxFileBytes);
     if (!read.ok) {
       if (read.problem !== 'missing' && !mayStillBeWritten(read)) await setAsideCommand(context, actionId, name, read.reason);
@@ -41,7 +41,7 @@ export async function recordReturned(context: DaemonContext, actionId: number, n
   if (recorded.length === 0) return 0;
   await moveFiles(layout.command.returned, layout.command.done, recorded.map((name) => ({ name })));
   await Promise.all([removeFiles(layout.command.inflight, recorded), removeFiles(layout.command.ready, recorded)]);
-  for (const name of recorded) context.recordedSent.delete(Number(/-(\d+)\.json$/.exec(name)![1]));
+  for (const name of recorded) context.recordedSent.delete(commandIdOf(name));
   log.info('commands returned', { actionId, recorded: recorded.length });
   return recorded.length;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { fileExists, inParallel, removeFiles } from '@mig-data/spool';
+import { commandIdOf } from './command-file';
 import type { DaemonContext } from './daemon-context';
 import { describeFailure, hasCode } from './service-errors';
 
@@ -53,7 +54,4 @@ async function preparedCommands(context: DaemonContext, actionId: number): Promi
   return prepared;
 }
 
-export function commandIdOf(name: string): number {
-  return Number(/-(\d+)\.json$/.exec(name)![1]);
-}
 
