@@ -45,10 +45,11 @@ export class SpoolDaemon {
     try {
       while (!signal.aborted) {
         this.again = false;
-        await this.pass(signal);
+        // A directory unreadable for a moment (permissions changed, a disk error) fails the pass, not the daemon.
+        await this.step('passing over the spool', () => this.pass(signal));
         if (Date.now() - this.lastPeriodic >= settings.periodicMs && !signal.aborted) {
           this.lastPeriodic = Date.now();
-          await this.periodic(signal);
+          await this.step('the periodic round', () => this.periodic(signal));
         }
         if (!this.again && !signal.aborted) await this.sleep(settings.rescanMs);
       }
