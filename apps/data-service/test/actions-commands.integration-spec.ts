@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { grpcCode, heartbeat } from './support/fixtures';
+import { grpcCode, heartbeat, commandRefs } from './support/fixtures';
 import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 
@@ -20,8 +20,9 @@ describe('ActionService and CommandService over gRPC', () => {
     expect(created.action).toMatchObject({ status: 'pending', syntaxversion: 2, counters: { sent: 0, done: 0 } });
     expect(created.action!.operations[0].parameters).toEqual({ searches: { s1: { names: ['fusermount'], paths: ['/usr'] } } });
 
-    const { commands, createdCount } = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
-    expect(createdCount).toBe(10);
+    const fannedOut = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
+    expect(fannedOut.createdCount).toBe(10);
+    const commands = commandRefs(fannedOut);
     expect(commands.map((c) => c.agentId)).toEqual(agentIds);
     for (const next of ['scheduled', 'preparing', 'inflight']) await t.clients.actions.updateActionStatus({ id: actionId, status: next });
 
@@ -55,7 +56,7 @@ describe('ActionService and CommandService over gRPC', () => {
 
   it('never overwrites a success, and only the owning live agent may finish a command', async () => {
     const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
-    const [ref] = (await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0]], starttime: undefined })).commands;
+    const [ref] = commandRefs(await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[0]], starttime: undefined }));
     const returned = { id: ref.id, results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: 'linux.flow0.example.net.abcdef', agentPid: 4242 };
 
     const stranger = await grpcCode(t.clients.commands.finishCommand({ ...returned, status: 'success', agentQueueloc: 'linux.flow1.example.net.abcdef' }));
@@ -103,6 +104,24 @@ describe('ActionService and CommandService over gRPC', () => {
     expect(latest.nextPageToken).not.toBe('');
     const cancelled = await t.clients.actions.listActions({ status: 'cancelled', pageSize: 10, pageToken: '' });
     expect(cancelled.actions.map((a) => a.id)).toEqual([actionId]);
+  });
+
+  it("creates each agent's command once when calls for one action race, overlap or repeat, and all of them answer the same ids", async () => {
+    const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
+    const lists = [agentIds.slice(0, 6), agentIds.slice(3), agentIds, [...agentIds].reverse(), [agentIds[5], agentIds[5], agentIds[1]], agentIds.slice(0, 6)];
+    const answers = await Promise.all(lists.map((list) => t.clients.commands.createCommands({ actionId, agentIds: list, starttime: undefined })));
+    expect(answers.reduce((sum, answer) => sum + answer.createdCount, 0)).toBe(agentIds.length);
+    expect(answers[4].agentIds).toEqual([agentIds[5], agentIds[1]]);
+    const commandOf = new Map<number, number>();
+    for (const [index, answer] of answers.entries()) {
+      expect(answer.agentIds).toEqual([...new Set(lists[index])]);
+      for (const ref of commandRefs(answer)) {
+        expect(commandOf.get(ref.agentId) ?? ref.id).toBe(ref.id);
+        commandOf.set(ref.agentId, ref.id);
+      }
+    }
+    const { rows } = await t.sql.query(`SELECT agentid, id FROM commands WHERE actionid = $1 ORDER BY agentid`, [actionId]);
+    expect(rows.map((row) => [Number(row.agentid), Number(row.id)])).toEqual([...commandOf.entries()].sort((a, b) => a[0] - b[0]));
   });
 
   it('answers NOT_FOUND for unknown actions, commands and agents of a fan-out, and stores nothing', async () => {

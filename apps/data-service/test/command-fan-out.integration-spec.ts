@@ -23,13 +23,14 @@ describe('creating the commands of one action for 100,000 agents', () => {
 
     const first = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
     expect(first.createdCount).toBe(FLEET);
-    expect(first.commands).toHaveLength(FLEET);
-    expect(new Set(first.commands.map((c) => c.id)).size).toBe(FLEET);
-    expect(first.commands.map((c) => c.agentId)).toEqual(agentIds);
+    expect(first.commandIds).toHaveLength(FLEET);
+    expect(new Set(first.commandIds).size).toBe(FLEET);
+    expect(first.agentIds).toEqual(agentIds);
 
     const repeated = await t.clients.commands.createCommands({ actionId, agentIds, starttime: undefined });
     expect(repeated.createdCount).toBe(0);
-    expect(repeated.commands).toEqual(first.commands);
+    expect(repeated.agentIds).toEqual(first.agentIds);
+    expect(repeated.commandIds).toEqual(first.commandIds);
 
     const { rows } = await t.sql.query(`SELECT count(*)::int AS n, count(DISTINCT agentid)::int AS agents FROM commands WHERE actionid = $1`, [actionId]);
     expect(rows[0]).toEqual({ n: FLEET, agents: FLEET });

@@ -7,12 +7,10 @@ import { ConfigError, readServiceConfig } from '../src/config/service-config';
 describe('input caps in the configuration', () => {
   it('bounds the largest CreateCommands answer from above, exactly for the largest ids', () => {
     for (const count of [1, 1000, 100_000]) {
-      const worst = CreateCommandsResponse.encode({
-        commands: Array.from({ length: count }, () => ({ id: Number.MAX_SAFE_INTEGER, agentId: Number.MAX_SAFE_INTEGER })),
-        createdCount: Number.MAX_SAFE_INTEGER,
-      }).finish().length;
+      const largest = Array.from({ length: count }, () => Number.MAX_SAFE_INTEGER);
+      const worst = CreateCommandsResponse.encode({ agentIds: largest, commandIds: largest, createdCount: Number.MAX_SAFE_INTEGER }).finish().length;
       expect(worst).toBe(maxCreateCommandsAnswerBytes(count));
-      const usual = CreateCommandsResponse.encode({ commands: Array.from({ length: count }, (_, i) => ({ id: 2 ** 40 + i, agentId: 2 ** 30 + i })), createdCount: count }).finish().length;
+      const usual = CreateCommandsResponse.encode({ agentIds: Array.from({ length: count }, (_, i) => 2 ** 30 + i), commandIds: Array.from({ length: count }, (_, i) => 2 ** 40 + i), createdCount: count }).finish().length;
       expect(usual).toBeLessThanOrEqual(maxCreateCommandsAnswerBytes(count));
     }
   });
@@ -24,7 +22,7 @@ describe('input caps in the configuration', () => {
     expect(maxCreateCommandsAnswerBytes(defaults.limits.maxAgentIdsPerCall)).toBeLessThanOrEqual(defaults.maxMessageBytes);
     expect(() => readServiceConfig({ MIG_DATA_MAX_AGENT_IDS_PER_CALL: '1000000', MIG_DATA_MAX_MESSAGE_BYTES: String(4 * 1024 * 1024) })).toThrow(ConfigError);
     expect(() => readServiceConfig({ MIG_DATA_MAX_AGENT_IDS_PER_CALL: '1000000', MIG_DATA_MAX_MESSAGE_BYTES: String(4 * 1024 * 1024) })).toThrow(
-      /MIG_DATA_MAX_AGENT_IDS_PER_CALL=1000000: a CreateCommands answer for that many agents can take 20000009 bytes, more than MIG_DATA_MAX_MESSAGE_BYTES=4194304/,
+      /MIG_DATA_MAX_AGENT_IDS_PER_CALL=1000000: a CreateCommands answer for that many agents can take 16000019 bytes, more than MIG_DATA_MAX_MESSAGE_BYTES=4194304/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { grpcCode, heartbeat } from './support/fixtures';
+import { grpcCode, heartbeat, commandRefs } from './support/fixtures';
 import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
 import { walk } from './support/walk-pages';
@@ -73,7 +73,7 @@ describe('paging that neither skips nor repeats', () => {
   it("returns each of an action's commands once while they are finished, and each one still out (prepared) once under a status filter", async () => {
     const actionId = (await t.clients.actions.createAction({ action: await signedAction(t, { name: 'paged commands' }) })).action!.id;
     const targets = agentIds.slice(0, 1000);
-    const { commands } = await t.clients.commands.createCommands({ actionId, agentIds: targets, starttime: undefined });
+    const commands = commandRefs(await t.clients.commands.createCommands({ actionId, agentIds: targets, starttime: undefined }));
     const indexOfAgent = new Map(agentIds.map((id, index) => [id, index]));
     // 500 commands spread over the action, finished 25 at a time between pages.
     const finishing = commands.filter((_, i) => i % 2 === 1);

@@ -72,9 +72,9 @@ describe('status changes follow the one transition table, atomically', () => {
   /** One command per agent of a new action, each put straight into `from`. */
   async function commandsIn(from: CommandStatus, count = AGENTS): Promise<Array<{ id: number; queueloc: string }>> {
     const actionId = (await t.clients.actions.createAction({ action: signed })).action!.id;
-    const { commands } = await t.clients.commands.createCommands({ actionId, agentIds: agents.slice(0, count).map((a) => a.id), starttime: undefined });
+    const { commandIds } = await t.clients.commands.createCommands({ actionId, agentIds: agents.slice(0, count).map((a) => a.id), starttime: undefined });
     await t.sql.query(`UPDATE commands SET status = $2 WHERE actionid = $1`, [actionId, from]);
-    return commands.map((c, i) => ({ id: c.id, queueloc: agents[i].queueloc }));
+    return commandIds.map((id, i) => ({ id, queueloc: agents[i].queueloc }));
   }
 
   async function commandRow(id: number) {

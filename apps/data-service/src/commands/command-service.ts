@@ -14,7 +14,7 @@ import {
   requireJsonSize,
   type InputLimits,
 } from '@mig-data/domain';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 import { actionToMessage } from '../actions/action-mapping';
 import { agentToMessage } from '../agents/agent-mapping';
 import { commandToMessage } from './command-mapping';
@@ -26,7 +26,7 @@ export function commandService(
   agents: AgentRepository,
   clock: () => Date,
   limits: InputLimits,
-): UnaryMethods<CommandServiceServer> {
+): RpcMethods<CommandServiceServer> {
   return {
     createCommands: async ({ actionId, agentIds, starttime }) => {
       requireMigId(actionId, 'action_id');
@@ -35,8 +35,7 @@ export function commandService(
       // create-commands-answer.ts): the commands are committed before the answer goes out.
       requireAtMost(agentIds.length, 'agent_ids', limits.maxAgentIdsPerCall, 'agent ids');
       agentIds.forEach((id, index) => requireMigId(id, `agent_ids[${index}]`));
-      const created = await commands.createForAgents(actionId, agentIds, starttime ?? clock());
-      return { commands: created.commands, createdCount: created.createdCount };
+      return commands.createForAgents(actionId, agentIds, starttime ?? clock());
     },
 
     getCommand: async ({ id }) => {

@@ -1,4 +1,4 @@
-import type { Action, Heartbeat } from '@mig-data/contract';
+import type { Action, CreateCommandsResponse, Heartbeat } from '@mig-data/contract';
 
 /** A heartbeat of a Linux agent on endpoint `host`; override anything. */
 export function heartbeat(host: string, overrides: Partial<Heartbeat> = {}): Heartbeat {
@@ -52,4 +52,9 @@ export async function grpcCode(promise: Promise<unknown>): Promise<{ code: numbe
     return { code, details };
   }
   throw new Error('the call succeeded but was expected to fail');
+}
+
+/** CreateCommandsResponse's parallel arrays as { id, agentId } pairs, in request order. */
+export function commandRefs(response: CreateCommandsResponse): Array<{ id: number; agentId: number }> {
+  return response.agentIds.map((agentId, index) => ({ id: response.commandIds[index], agentId }));
 }

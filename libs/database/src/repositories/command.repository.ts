@@ -14,16 +14,13 @@ import {
 import { CommandEntity, type CommandRow } from '../entities/command.entity';
 import { MIG_FUTURE_DATE, NO_RESULTS_YET } from '../mig-unset-values';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
+import { ADVISORY_LOCKS } from '../advisory-locks';
 import { returnedRows } from './structured-query';
 
-export interface CommandRef {
-  id: number;
-  agentId: number;
-}
-
 export interface CreatedCommands {
-  /** One per distinct requested agent, in request order. */
-  commands: CommandRef[];
+  /** Parallel arrays, one entry per distinct requested agent in request order: commandIds[i] is the command of agentIds[i]. */
+  agentIds: number[];
+  commandIds: number[];
   createdCount: number;
 }
 
@@ -37,13 +34,16 @@ export class CommandRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Creates an action's commands for any number of agents with one INSERT … SELECT over an array
-   * (the original's multi-row VALUES broke past ~9,000 rows). The unique (actionid, agentid) index
-   * makes it idempotent: a repeat creates nothing and returns the same command ids.
-   * The INSERT returns the ids it made, so a first call (the usual one) costs one statement; only
-   * agents that already had a command are read back. Unknown agents are left to the foreign key,
-   * which checks each row anyway; its violation is then explained by naming the first of them.
-   * A command not returned yet has MIG's future date as finishtime and no results, as MIG writes it.
+   * Creates an action's commands for any number of agents, at the speed of a bulk load: the
+   * commands of one action are created one call at a time (a transaction-scoped advisory lock on
+   * the action), so the agents that already have one are known by one read before anything is
+   * written, and the rest go in with a plain INSERT … SELECT over two arrays (ids reserved from
+   * the sequence in one statement) — no ON CONFLICT, whose speculative insertion cost a fifth of
+   * the time, and no RETURNING of 100,000 rows. The unique (actionid, agentid) index still stands
+   * behind it: a writer that bypassed this method would fail, never double a command.
+   * Unknown agents are left to the foreign key, which checks each row anyway; its violation is
+   * then explained by naming the first of them. A command not returned yet has MIG's future date
+   * as finishtime and no results, as MIG writes it.
    */
   async createForAgents(actionId: number, agentIds: readonly number[], starttime: Date): Promise<CreatedCommands> {
     const distinct = [...new Set(agentIds)];
@@ -54,26 +54,25 @@ export class CommandRepository {
         if ((FINAL_ACTION_STATUSES as readonly string[]).includes(action.status)) {
           throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
         }
-        const created = await returnedRows<{ id: number; agentid: number }>(
-          manager,
-          `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)
-           SELECT nextval('mig_id_seq'), $1, requested.id, $4, $3, $5::timestamptz, $6::json FROM unnest($2::numeric[]) AS requested(id)
-           ON CONFLICT (actionid, agentid) DO NOTHING
-           RETURNING id, agentid`,
-          [actionId, distinct, starttime, NEW_COMMAND_STATUS, MIG_FUTURE_DATE, NO_RESULTS_YET],
+        await manager.query(`SELECT pg_advisory_xact_lock($1, hashint8($2::bigint))`, [ADVISORY_LOCKS.commandsOfAction, actionId]);
+        const commandByAgent = new Map<number, number>();
+        const existing: Array<{ agentid: number; id: number }> = await manager.query(
+          `SELECT c.agentid, c.id FROM commands c JOIN unnest($2::numeric[]) AS requested(id) ON c.agentid = requested.id WHERE c.actionid = $1`,
+          [actionId, distinct],
         );
-        const commandByAgent = new Map(created.map((row) => [row.agentid, row.id]));
-        if (commandByAgent.size < distinct.length) {
-          const existing: Array<{ id: number; agentid: number }> = await manager.query(
-            `SELECT c.id, c.agentid FROM commands c WHERE c.actionid = $1 AND c.agentid = ANY($2::numeric[])`,
-            [actionId, distinct.filter((agentId) => !commandByAgent.has(agentId))],
+        for (const row of existing) commandByAgent.set(row.agentid, row.id);
+        const missing = commandByAgent.size === 0 ? distinct : distinct.filter((agentId) => !commandByAgent.has(agentId));
+        if (missing.length > 0) {
+          const [{ ids }] = await manager.query(`SELECT array_agg(nextval('mig_id_seq'))::text AS ids FROM generate_series(1, $1::int)`, [missing.length]);
+          const commandIds = parseIdArray(ids as string);
+          await manager.query(
+            `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)
+             SELECT created.id, $1, created.agentid, $2, $3, $4::timestamptz, $5::json FROM unnest($6::bigint[], $7::bigint[]) AS created(id, agentid)`,
+            [actionId, NEW_COMMAND_STATUS, starttime, MIG_FUTURE_DATE, NO_RESULTS_YET, commandIds, missing],
           );
-          for (const row of existing) commandByAgent.set(row.agentid, row.id);
+          missing.forEach((agentId, index) => commandByAgent.set(agentId, commandIds[index]));
         }
-        return {
-          commands: distinct.map((agentId) => ({ id: commandByAgent.get(agentId)!, agentId })),
-          createdCount: created.length,
-        };
+        return { agentIds: distinct, commandIds: distinct.map((agentId) => commandByAgent.get(agentId)!), createdCount: missing.length };
       });
     } catch (error) {
       if (sqlState(error) !== FOREIGN_KEY_VIOLATION) throw error;
@@ -164,4 +163,9 @@ export class CommandRepository {
       );
     });
   }
+}
+
+/** PostgreSQL's text form of a bigint[] ("{1,2,3}"): one string to split instead of a row per id. */
+function parseIdArray(text: string): number[] {
+  return text.length <= 2 ? [] : text.slice(1, -1).split(',').map(Number);
 }
