@@ -37,7 +37,7 @@ import { maskUrl, type ServiceConfig } from './config/service-config';
 import { fleetService } from './fleet/fleet-service';
 import { CallGate } from './grpc/call-limits';
 import { atMostRepeated, guardDecoding, type BytesCheck } from './grpc/decode-guard';
-import { unaryHandlers, type UnaryMethods } from './grpc/unary';
+import { rpcHandlers, type RpcMethods } from './grpc/rpc-handlers';
 import { investigatorService } from './investigators/investigator-service';
 import { loadSchedulerKeyAtRest, secureStoredSchedulerKey } from './investigators/scheduler-key-start-up';
 import { fleetJobs, startFleetJobs } from './jobs/fleet-jobs';
@@ -162,8 +162,14 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   });
   const limits = config.limits;
   const gate = new CallGate(config.maxCallsInFlight);
-  const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: UnaryMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
-    server.addService(guardDecoding(definition, checks), unaryHandlers(`mig.data.v1.${name}`, methods, logger, transport.identification, gate, observability.callObservers));
+  const serve = <Service, Definition extends ServiceDefinition>(definition: Definition, name: string, methods: RpcMethods<Service>, checks: Partial<Record<keyof Definition, BytesCheck>> = {}) =>
+    server.addService(guardDecoding(definition, checks), rpcHandlers(`mig.data.v1.${name}`, definition, methods, {
+      logger,
+      identification: transport.identification,
+      gate,
+      observers: observability.callObservers,
+      streamStallMs: config.streamStallMs,
+    }));
   // Lists over their cap are refused from the bytes, before decoding (field numbers from the protos).
   const agentIdsCap = atMostRepeated(2, 'varints', limits.maxAgentIdsPerCall, 'agent_ids', 'agent ids');
   serve(AgentServiceService, 'AgentService', agentService(agents, coalescer, clock, limits), {
@@ -173,7 +179,7 @@ export async function startDataService(config: ServiceConfig, logger: Logger, cl
   serve(CommandServiceService, 'CommandService', commandService(commands, actions, agents, clock, limits), { createCommands: agentIdsCap });
   serve(InvestigatorServiceService, 'InvestigatorService', investigatorService(investigators, actions, signatures, clock, { allowNonRsaKeys: config.allowNonRsaKeys, schedulerKeyAtRest }));
   serve(PermissionServiceService, 'PermissionService', permissionService(new PermissionRepository(dataSource), actions, limits), { checkActionPermissions: agentIdsCap });
-  serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock));
+  serve(FleetServiceService, 'FleetService', fleetService({ fleet, targets, stats: agentsStats }, clock, config.maxMessageBytes));
   serve(SearchServiceService, 'SearchService', searchService({ search: new SearchRepository(dataSource), actions, targets }));
   observability.addToServer(server, ['Agent', 'Action', 'Command', 'Investigator', 'Permission', 'Fleet', 'Search'].map((name) => `mig.data.v1.${name}Service`));
 

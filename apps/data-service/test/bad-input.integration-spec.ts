@@ -6,6 +6,7 @@ import { heartbeat } from './support/fixtures';
 import { anotherCaller, refusalWhileOthersCall, rowCounts } from './support/harmless-refusal';
 import { signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents } from './support/expansion';
 
 const NUL = '\u0000';
 /** Caps low enough to cross in a test; the defaults are in the configuration (see --help). */
@@ -32,7 +33,7 @@ describe('bad input is refused before anything is stored, and others keep being 
     ({ agentId } = await t.clients.agents.recordHeartbeat({ heartbeat: heartbeat('good.example.net') }));
     signed = await signedAction(t);
     actionId = (await t.clients.actions.createAction({ action: signed })).action!.id;
-    commandId = (await t.clients.commands.createCommands({ actionId, agentIds: [agentId], starttime: undefined })).commands[0].id;
+    commandId = (await t.clients.commands.createCommands({ actionId, agentIds: [agentId], starttime: undefined })).commandIds[0];
   });
   afterAll(async () => {
     other.close();
@@ -83,10 +84,10 @@ describe('bad input is refused before anything is stored, and others keep being 
       });
       await t.clients.agents.recordHeartbeat({ heartbeat: lookalike });
       for (const target of ["environment->>'ident' ILIKE '%ubuntu%'", "queueloc LIKE 'linux.%' AND environment->>'ident' ILIKE '%ubuntu%'", "tags->>'operator' = 'IT'"]) {
-        const { agents } = await t.clients.fleet.expandTarget({ target, withEnvironment: true });
+        const agents = await expandedAgents(t.clients.fleet, { target, withEnvironment: true });
         expect(agents.length).toBeGreaterThan(0);
       }
-      const { agents } = await t.clients.fleet.expandTarget({ target: "environment->>'ident' ILIKE '%\\u0000%'", withEnvironment: true });
+      const agents = await expandedAgents(t.clients.fleet, { target: "environment->>'ident' ILIKE '%\\u0000%'", withEnvironment: true });
       expect(agents.map((agent) => agent.name)).toEqual(['lookalike.example.net']);
       expect(agents[0].environment!.ident).toBe(lookalike.environment!.ident);
       expect(agents[0].tags).toEqual(lookalike.tags);

@@ -6,6 +6,7 @@ import { startFleetJobs } from '../src/jobs/fleet-jobs';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { blockedBackends, lockAgents } from './support/lock-blocking';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents, expansionRequest } from './support/expansion';
 
 /**
  * Every piece of work has a time limit and an owner who can stop it: a call's database query ends
@@ -73,14 +74,15 @@ describe('deadlines and cancellation reach the database', () => {
   it('cancels a target expansion, on its own sandbox pool, when the caller gives up', async () => {
     const lock = await lockAgents(t);
     try {
-      const call = fleet.expandTarget({ target: `agents.name LIKE 'deadline%'`, withEnvironment: false }, () => undefined);
+      const call = fleet.expandTarget(expansionRequest({ target: `agents.name LIKE 'deadline%'` }));
+      call.on('error', () => undefined); // CANCELLED, as asked
       const pids = await blockedBackends(t, 1, 'mig-data-targets');
       call.cancel();
       expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
     } finally {
       await lock.release();
     }
-    const { agents: matched } = await t.clients.fleet.expandTarget({ target: `agents.name LIKE 'deadline%'`, withEnvironment: false });
+    const matched = await expandedAgents(t.clients.fleet, { target: `agents.name LIKE 'deadline%'` });
     expect(matched.map((agent) => agent.id)).toEqual([agentId]);
   });
 });

@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { readServiceConfig, ConfigError } from '../src/config/service-config';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents } from './support/expansion';
 
 /** The TCP servers this process listens with (gRPC, metrics…). */
 const listeningServers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'TCPServerWrap').length;
@@ -60,7 +61,7 @@ describe('Prometheus metrics on their own port (MIG_DATA_METRICS_LISTEN)', () =>
   });
 
   it('gives the database pools: connections open, idle and callers waiting', async () => {
-    await t.clients.fleet.expandTarget({ target: "name = 'counted.example.net'", withEnvironment: false });
+    await expandedAgents(t.clients.fleet, { target: "name = 'counted.example.net'" });
     const { text } = await scrape(t);
     expect(sample(text, 'mig_data_db_pool_connections{pool="main"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'mig_data_db_pool_connections{pool="main"}')).toBeLessThanOrEqual(5); // MIG_DATA_DB_POOL_SIZE of the test service

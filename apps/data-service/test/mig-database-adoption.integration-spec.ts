@@ -7,6 +7,7 @@ import { startDataService, type RunningDataService } from '../src/start-data-ser
 import { createMigCreatedDatabase, withClient, type MigCreatedDatabase, type MigGeneration } from './support/mig-created-database';
 import { COMPRESSED_PARAMETERS, fillWithMigShapedRows, MIG_IDS } from './support/mig-shaped-rows';
 import type { Client } from 'pg';
+import { expandedAgents } from './support/expansion';
 
 /** Every row of every table MIG's schema.sql made, each column as PostgreSQL's text, table by table. */
 type Dump = Record<string, string[]>;
@@ -143,8 +144,8 @@ describe.each<MigGeneration>(['final', '2015'])("a database created by MIG's %s 
   it('serves fleet queries and search over the adopted rows', async () => {
     const stats = await clients.fleet.listAgentsStats({ pageSize: 10, pageToken: '' });
     expect(stats.stats).toHaveLength(1);
-    const expanded = await clients.fleet.expandTarget({ target: "queueloc LIKE 'linux.%'", withEnvironment: true });
-    expect(expanded.agents.map((a) => a.id)).toEqual([MIG_IDS.online]);
+    const expanded = await expandedAgents(clients.fleet, { target: "queueloc LIKE 'linux.%'", withEnvironment: true });
+    expect(expanded.map((a) => a.id)).toEqual([MIG_IDS.online]);
 
     const filter = { limit: 0, offset: 0, after: undefined, before: undefined };
     const actions = await clients.search.searchActions({ filter: { ...filter, actionName: 'find passwd%' } });

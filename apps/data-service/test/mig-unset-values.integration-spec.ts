@@ -1,7 +1,8 @@
 import { MIG_MIGRATIONS } from '@mig-data/database';
-import { action, heartbeat } from './support/fixtures';
+import { action, heartbeat, commandRefs } from './support/fixtures';
 import { registerTestInvestigator, signedAction } from './support/signing';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents } from './support/expansion';
 
 /**
  * Columns MIG's Go code (mozilla/mig database/*.go at 9e7e4f52) scans into non-null Go types —
@@ -69,7 +70,7 @@ describe("MIG's values for unset times and results", () => {
     await t.clients.actions.updateActionStatus({ id: finished, status: 'preparing' });
     await t.clients.actions.updateActionStatus({ id: cancelled, status: 'cancelled' });
 
-    const { commands } = await t.clients.commands.createCommands({ actionId: running, agentIds: [keep, finish, destroy], starttime: undefined });
+    const commands = commandRefs(await t.clients.commands.createCommands({ actionId: running, agentIds: [keep, finish, destroy], starttime: undefined }));
     await t.clients.commands.createCommands({ actionId: finished, agentIds: [finish], starttime: undefined });
     await t.clients.commands.markCommandSent({ id: commands[0].id });
     await t.clients.commands.markCommandSent({ id: commands[1].id });
@@ -198,7 +199,7 @@ describe("MIG's values for unset times and results", () => {
       const byQueue = (await t.clients.fleet.listActiveAgentsByQueue({ queueloc: 'linux.mig-written.example.net.q1', since: new Date(Date.now() - 600_000), pageSize: 0, pageToken: '' })).agents;
       expect(byQueue.map((a) => a.id)).toEqual([ids.agent]);
       byQueue.forEach(expectAgent);
-      const expanded = (await t.clients.fleet.expandTarget({ target: "name = 'mig-written.example.net'", withEnvironment: true })).agents;
+      const expanded = await expandedAgents(t.clients.fleet, { target: "name = 'mig-written.example.net'", withEnvironment: true });
       expect(expanded.map((a) => a.id)).toEqual([ids.agent]);
       expect(expanded[0]).toMatchObject({ refreshtime: expect.any(Date), loadername: '' });
       expanded.forEach(expectAgent);

@@ -4,6 +4,7 @@ import { status } from '@grpc/grpc-js';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { HOSTILE_TARGETS } from './support/hostile-targets';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents } from './support/expansion';
 
 const CORPUS = join(__dirname, '../../../testdata/mig-actions');
 const TABLES = ['agents', 'actions', 'commands', 'investigators', 'signatures', 'agents_stats', 'modules', 'agtmodreq', 'invagtmodperm', 'mig_data_job_runs'];
@@ -65,7 +66,7 @@ describe('target expansion', () => {
     for (const file of files) {
       const { target } = JSON.parse(readFileSync(join(CORPUS, file), 'utf8')) as { target?: string };
       if (target === undefined) continue;
-      const { agents } = await t.clients.fleet.expandTarget({ target, withEnvironment: false });
+      const agents = await expandedAgents(t.clients.fleet, { target });
       expect([file, agents.map((agent) => agent.id)]).toEqual([file, await directly(target)]);
       expect(new Set(agents.map((agent) => agent.queueloc)).size).toBe(agents.length);
       expect(agents.map((agent) => agent.queueloc)).toEqual([...agents.map((agent) => agent.queueloc)].sort());
@@ -73,7 +74,7 @@ describe('target expansion', () => {
       expanded++;
     }
     expect(expanded).toBeGreaterThanOrEqual(19);
-    const { agents } = await t.clients.fleet.expandTarget({ target: "environment->>'ident' ilike 'ubuntu 12.04%'", withEnvironment: true });
+    const agents = await expandedAgents(t.clients.fleet, { target: "environment->>'ident' ilike 'ubuntu 12.04%'", withEnvironment: true });
     expect(agents).toHaveLength(1);
     expect(agents[0]).toMatchObject({ name: 'ubuntu1.example.net', pid: 1, environment: { ident: 'Ubuntu 12.04 precise' } });
   });
@@ -83,7 +84,7 @@ describe('target expansion', () => {
     const before = await checksums();
     for (const { target, wall } of HOSTILE_TARGETS) {
       const started = Date.now();
-      const refused = await grpcCode(t.clients.fleet.expandTarget({ target, withEnvironment: false }));
+      const refused = await grpcCode(expandedAgents(t.clients.fleet, { target }));
       const expected = wall === 'timeout' ? status.DEADLINE_EXCEEDED : status.INVALID_ARGUMENT;
       expect([target, refused.code]).toEqual([target, expected]);
       // The service's limit is 300 ms here: nothing holds it much longer.
@@ -100,14 +101,14 @@ describe('target expansion', () => {
       `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
     expect(rows[0].n).toBe(0);
-    const { agents } = await t.clients.fleet.expandTarget({ target: "name = 'after-the-storm.example.net'", withEnvironment: false });
+    const agents = await expandedAgents(t.clients.fleet, { target: "name = 'after-the-storm.example.net'" });
     expect(agents).toHaveLength(1);
   });
 
   it('says which rule a refused target broke', async () => {
-    expect((await grpcCode(t.clients.fleet.expandTarget({ target: "name = 'x'; DROP TABLE agents", withEnvironment: false }))).details).toContain('a target is a single expression');
-    expect((await grpcCode(t.clients.fleet.expandTarget({ target: '(SELECT count(*) FROM investigators) > 0', withEnvironment: false }))).details).toContain('permission denied for table investigators');
-    expect((await grpcCode(t.clients.fleet.expandTarget({ target: '', withEnvironment: false }))).details).toContain('target: must not be empty');
+    expect((await grpcCode(expandedAgents(t.clients.fleet, { target: "name = 'x'; DROP TABLE agents" }))).details).toContain('a target is a single expression');
+    expect((await grpcCode(expandedAgents(t.clients.fleet, { target: '(SELECT count(*) FROM investigators) > 0' }))).details).toContain('permission denied for table investigators');
+    expect((await grpcCode(expandedAgents(t.clients.fleet, { target: '' }))).details).toContain('target: must not be empty');
   });
   // The walls behind the parser, tried directly on the sandbox connection: target-sandbox.integration-spec.ts.
 });

@@ -3,6 +3,7 @@ import { Client, type PoolClient } from 'pg';
 import { TargetSandbox } from '@mig-data/database';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { startTestService, type TestService } from './support/test-service';
+import { expandedAgents } from './support/expansion';
 
 /**
  * The walls behind the target parser, tried as a target that slipped past it would: SQL run
@@ -122,7 +123,7 @@ describe('target sandbox', () => {
     const strong = await startTestService(undefined, undefined, { MIG_DATA_TARGET_DATABASE_URL: t.database.url });
     try {
       await strong.clients.agents.recordHeartbeats({ heartbeats: [heartbeat('strong.example.net')] });
-      const refused = await grpcCode(strong.clients.fleet.expandTarget({ target: 'true', withEnvironment: false }));
+      const refused = await grpcCode(expandedAgents(strong.clients.fleet, { target: 'true' }));
       expect(refused.code).toBe(status.FAILED_PRECONDITION);
       expect(refused.details).toContain('is a superuser');
       expect(refused.details).toContain('set MIG_DATA_TARGET_DATABASE_URL to a URL that logs in as a role with nothing but SELECT on agents');

@@ -11,7 +11,8 @@ export abstract class DomainError extends Error {
     | 'permission-denied'
     | 'deadline-exceeded'
     | 'unavailable'
-    | 'aborted';
+    | 'aborted'
+    | 'resource-exhausted';
 }
 
 /** The request itself is wrong; `field` names the offending field (e.g. `action.validfrom`). */
@@ -61,4 +62,9 @@ export class UnavailableError extends DomainError {
  */
 export class AbortedError extends DomainError {
   readonly kind = 'aborted' as const;
+}
+
+/** What was asked is larger than a limit of the service allows to send or hold (e.g. one agent larger than the largest message). */
+export class ResourceExhaustedError extends DomainError {
+  readonly kind = 'resource-exhausted' as const;
 }

@@ -1,4 +1,4 @@
-import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { PermissionDeniedError } from '@mig-data/domain';
 import { ROLES, RPC_ROLES, type Role } from './rpc-roles';
 
@@ -32,7 +32,7 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * certificate from the configured CA, valid today; the role is the certificate subject's
  * organizational unit (OU=scheduler, api, readonly or admin), the common name naming the caller.
  */
-export function callerOf(call: ServerUnaryCall<unknown, unknown>, identification: CallerIdentification): Caller {
+export function callerOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, identification: CallerIdentification): Caller {
   if (identification === 'none') return { roles: EVERY_ROLE, role: 'local', subject: '' };
   const certificate = call.getAuthContext().sslPeerCertificate;
   if (!certificate) return { roles: NO_ROLE, role: 'none', subject: '' };

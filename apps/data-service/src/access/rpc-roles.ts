@@ -1,6 +1,6 @@
 /**
  * Who may call what: THE table of every RPC and the roles allowed to call it, checked for every
- * call before anything else (apps/data-service/src/grpc/unary.ts). A caller's role comes from its
+ * call before anything else (apps/data-service/src/grpc/rpc-handlers.ts). A caller's role comes from its
  * client certificate (caller.ts). The roles are MIG's database roles, and each RPC is allowed to
  * the roles MIG's grants (libs/database/src/migrations/1796000100002-mig-grants.ts) allowed for the
  * same data:

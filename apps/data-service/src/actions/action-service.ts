@@ -15,7 +15,7 @@ import {
   type InputLimits,
 } from '@mig-data/domain';
 import { requireDecompressibleOperations } from '@mig-data/pgp';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 import { investigatorSummary } from '../investigators/investigator-mapping';
 import { actionFromMessage, actionToMessage, type ActionMessageOptions } from './action-mapping';
 import type { ActionSignatures } from './action-signatures';
@@ -28,7 +28,7 @@ export function actionService(
   clock: () => Date,
   signatures: ActionSignatures,
   limits: InputLimits,
-): UnaryMethods<ActionServiceServer> {
+): RpcMethods<ActionServiceServer> {
   const withCounters = async (rows: ActionRow[], options: ActionMessageOptions = {}): Promise<ActionMessage[]> => {
     const ids = rows.map((row) => row.id);
     const [counters, signers] = await Promise.all([actions.counters(ids), signatures.signersOf(ids)]);

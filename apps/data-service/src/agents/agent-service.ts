@@ -15,10 +15,10 @@ import {
 } from '@mig-data/domain';
 import { agentToMessage, heartbeatFromMessage } from './agent-mapping';
 import type { HeartbeatCoalescer } from './heartbeat-coalescer';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 
 /** The AgentService RPCs (proto/mig/data/v1/agent_service.proto). */
-export function agentService(agents: AgentRepository, coalescer: HeartbeatCoalescer, clock: () => Date, limits: InputLimits): UnaryMethods<AgentServiceServer> {
+export function agentService(agents: AgentRepository, coalescer: HeartbeatCoalescer, clock: () => Date, limits: InputLimits): RpcMethods<AgentServiceServer> {
   return {
     recordHeartbeat: async ({ heartbeat }) => {
       if (!heartbeat) throw new InvalidArgumentError('heartbeat', 'is required');

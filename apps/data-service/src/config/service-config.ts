@@ -30,15 +30,17 @@ export interface ServiceConfig {
   jobTimeoutMs: number;
   /** On SIGTERM, how long calls in flight may take to finish before they are cancelled. */
   shutdownGraceMs: number;
-  /** Largest gRPC message sent, in bytes (an answer of 100,000 command refs takes 2 MB). */
+  /** Largest gRPC message sent, in bytes (an answer of 100,000 command refs takes 1.6 MB at most). */
   maxMessageBytes: number;
   /** Largest gRPC request accepted, in bytes; a larger one is refused RESOURCE_EXHAUSTED before it is decoded. */
   maxRequestBytes: number;
   /** Caps on what one call may carry, checked before any work. */
   limits: InputLimits;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** Longest a target expansion may run before it is cancelled. */
+  /** Longest one statement of a target expansion (declaring its cursor, reading one batch) may run before it is cancelled. */
   targetTimeoutMs: number;
+  /** How long a server stream (ExpandTarget) waits for a caller that reads nothing before it ends the stream DEADLINE_EXCEEDED. */
+  streamStallMs: number;
   /** How often agents heartbeat; an online agent silent for 5 × this becomes idle. */
   agentHeartbeatFrequencyMs: number;
   /** An idle agent silent for this long becomes offline. */
@@ -85,7 +87,8 @@ export const CONFIG_VARIABLES = {
   MIG_DATA_MAX_HEARTBEATS_PER_CALL: 'most heartbeats in one RecordHeartbeats call (default 10000)',
   MIG_DATA_MAX_AGENT_IDS_PER_CALL: 'most agent ids in one CreateCommands or CheckActionPermissions call; its answer must fit MIG_DATA_MAX_MESSAGE_BYTES (default 100000)',
   MIG_DATA_LOG_LEVEL: 'debug, info, warn or error (default info)',
-  MIG_DATA_TARGET_TIMEOUT_MS: 'time limit of one target expansion in ms (default 5000)',
+  MIG_DATA_TARGET_TIMEOUT_MS: 'time limit in ms of each statement of a target expansion: declaring its cursor, reading one batch (default 5000)',
+  MIG_DATA_STREAM_STALL_MS: 'ms a streamed answer (ExpandTarget) waits for a caller that reads nothing; then the stream ends DEADLINE_EXCEEDED and its snapshot is released (default 60000)',
   MIG_DATA_AGENT_HEARTBEAT_FREQ_MS: "agents' heartbeat period in ms; silent 5 x this, online agents become idle (default 60000)",
   MIG_DATA_AGENT_TIMEOUT_MS: 'silent this long in ms, idle agents become offline (default 1200000)',
   MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: 'period in ms of marking agents idle/offline, once across replicas; 0 disables (default 60000)',
@@ -178,6 +181,7 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     },
     logLevel: logLevel as ServiceConfig['logLevel'],
     targetTimeoutMs: integer('MIG_DATA_TARGET_TIMEOUT_MS', 5000, 10, 600_000),
+    streamStallMs: integer('MIG_DATA_STREAM_STALL_MS', 60_000, 10, 3_600_000),
     agentHeartbeatFrequencyMs: integer('MIG_DATA_AGENT_HEARTBEAT_FREQ_MS', 60_000, 1000, 86_400_000),
     agentTimeoutMs: integer('MIG_DATA_AGENT_TIMEOUT_MS', 1_200_000, 1000, 30 * 86_400_000),
     agentStatusJobIntervalMs: integer('MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS', 60_000, 0, 86_400_000),

@@ -2,8 +2,9 @@ import type { FleetServiceServer } from '@mig-data/contract';
 import type { AgentsStatsRepository, FleetRepository, TargetExpansionRepository } from '@mig-data/database';
 import { InvalidArgumentError, nextPageToken, PAGED_LISTS, readPage, requireMigId } from '@mig-data/domain';
 import { agentToMessage } from '../agents/agent-mapping';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 import { agentsStatsToMessage, requireTime, windowMs } from './fleet-mapping';
+import { expandTargetMessages } from './target-stream';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -15,7 +16,7 @@ export interface FleetRepositories {
 }
 
 /** The FleetService RPCs (proto/mig/data/v1/fleet_service.proto). */
-export function fleetService({ fleet, targets, stats }: FleetRepositories, clock: () => Date): UnaryMethods<FleetServiceServer> {
+export function fleetService({ fleet, targets, stats }: FleetRepositories, clock: () => Date, maxMessageBytes: number): RpcMethods<FleetServiceServer> {
   return {
     listActiveAgents: async (request) => {
       const since = requireTime(request.since, 'since');
@@ -62,7 +63,7 @@ export function fleetService({ fleet, targets, stats }: FleetRepositories, clock
       return { agents: agents.map(agentToMessage), nextPageToken: nextPageToken(page, agents, (agent) => [agent.id]) };
     },
 
-    expandTarget: async ({ target, withEnvironment }) => ({ agents: (await targets.expand(target, { withEnvironment })).map(agentToMessage) }),
+    expandTarget: (request) => expandTargetMessages(targets, request, maxMessageBytes),
 
     markIdleAgents: async (request) => ({ markedCount: await fleet.markIdle(requireTime(request.heartbeatBefore, 'heartbeat_before')) }),
 

@@ -1,4 +1,4 @@
-import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import { DeadlineExceededError } from '@mig-data/domain';
 
 /**
@@ -35,7 +35,7 @@ export class CallerGaveUpError extends Error {
  * down) or when the call's deadline passes, whichever is first: the call's work and its database
  * queries stop then (runCancellable). `dispose` when the call is answered.
  */
-export function abandonmentSignal(call: ServerUnaryCall<unknown, unknown>): { signal: AbortSignal; dispose(): void } {
+export function abandonmentSignal(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onCancelled = () => controller.abort(new CallerGaveUpError());
   call.once('cancelled', onCancelled);

@@ -1,7 +1,7 @@
 import type { status } from '@grpc/grpc-js';
 
 /**
- * Told of every unary call when it ends, by `unaryHandlers`: what metrics (and anything else that
+ * Told of every unary call when it ends, by `rpcHandlers`: what metrics (and anything else that
  * watches calls) hook into, each as its own observer, without touching the handlers' logic.
  */
 export interface CallObserver {

@@ -13,7 +13,7 @@ export type BytesCheck = (bytes: Buffer) => void;
  * The definition with each method's request decoder made total. grpc-js answers a decoder that
  * throws with INTERNAL and logs nothing; the generated decoder throws on malformed bytes and on an
  * int64 of 2^53 or more (forceLong=number refuses to round). Instead the handler gets a
- * RefusedRequest, which `unaryHandlers` logs and refuses as INVALID_ARGUMENT.
+ * RefusedRequest, which `rpcHandlers` logs and refuses as INVALID_ARGUMENT.
  * `checks` run on the raw bytes first: decoding a million ids costs the event loop about half a
  * second, so a list over its cap is refused by counting, before it is decoded.
  */

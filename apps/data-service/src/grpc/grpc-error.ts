@@ -12,6 +12,7 @@ const CODE_OF: Record<DomainError['kind'], status> = {
   'deadline-exceeded': status.DEADLINE_EXCEEDED,
   unavailable: status.UNAVAILABLE,
   aborted: status.ABORTED,
+  'resource-exhausted': status.RESOURCE_EXHAUSTED,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Metadata, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Metadata, status, type sendUnaryData, type ServiceError, type ServerUnaryCall, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { runCancellable } from '@mig-data/database';
 import { requireStorableValues } from '@mig-data/domain';
 import { AUDITED } from '../access/audit';
@@ -10,13 +10,32 @@ import { abandonmentSignal, type CallGate } from './call-limits';
 import type { CallObserver } from './call-observer';
 import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
+import { writeWithBackpressure } from './server-stream';
 
 /** An RPC written as a plain async function of its request. */
 export type UnaryMethod<Request, Response> = (request: Request) => Promise<Response>;
 
-/** A service's RPCs as async functions: what each `*-service.ts` file implements. */
+/** A server-streaming RPC written as an async iterable of its messages (an async generator). */
+export type StreamMethod<Request, Response> = (request: Request) => AsyncIterable<Response>;
+
+/** A service's RPCs as async functions and generators: what each `*-service.ts` file implements. */
 // The generated interfaces also carry grpc-js's `[name: string]` index signature, which is dropped here.
-export type UnaryMethods<Service> = { [Name in keyof Service as string extends Name ? never : Name]: Service[Name] extends (call: ServerUnaryCall<infer Req, infer Res>, callback: sendUnaryData<infer _>) => void ? UnaryMethod<Req, Res> : never };
+export type RpcMethods<Service> = {
+  [Name in keyof Service as string extends Name ? never : Name]: Service[Name] extends (call: ServerUnaryCall<infer Req, infer Res>, callback: sendUnaryData<infer _>) => void
+    ? UnaryMethod<Req, Res>
+    : Service[Name] extends (call: ServerWritableStream<infer Req, infer Res>) => void
+      ? StreamMethod<Req, Res>
+      : never;
+};
+
+export interface RpcHandlerOptions {
+  logger: Logger;
+  identification: CallerIdentification;
+  gate: CallGate;
+  observers?: readonly CallObserver[];
+  /** How long a server stream waits for a caller that reads nothing before it ends the stream. */
+  streamStallMs: number;
+}
 
 const STATUS_NAME: Record<number, string> = Object.fromEntries(Object.entries(status).filter(([, code]) => typeof code === 'number').map(([name, code]) => [code, name]));
 
@@ -27,7 +46,7 @@ function requestIdOf(metadata: Metadata): string {
 }
 
 /**
- * Turns async methods into grpc-js unary handlers, every call in the same order: the caller's
+ * Turns async methods into grpc-js handlers, every call in the same order: the caller's
  * role is checked against RPC_ROLES (access/rpc-roles.ts) before anything else, so a refused
  * caller learns nothing, not even whether what it names exists; then the request must have
  * decoded (see decode-guard.ts) and hold only values that can be stored (no NUL, times in range,
@@ -37,23 +56,21 @@ function requestIdOf(metadata: Metadata): string {
  * in access/audit.ts, one audit line. A call past the gate's cap is refused RESOURCE_EXHAUSTED;
  * a call whose caller gives up or whose deadline passes has its work and database queries
  * stopped (call-limits.ts, runCancellable). Each call's end, with its code and duration, also goes
- * to every observer (metrics).
+ * to every observer (metrics). A server-streaming method (responseStream in `definition`) is an
+ * async iterable whose messages are written with backpressure (server-stream.ts); its access line
+ * and observers come when the stream ends, and an error after some messages ends the stream with
+ * that error's status.
  */
-export function unaryHandlers<Service>(
-  serviceName: string,
-  methods: UnaryMethods<Service>,
-  logger: Logger,
-  identification: CallerIdentification,
-  gate: CallGate,
-  observers: readonly CallObserver[] = [],
-): Service & UntypedServiceImplementation {
+export function rpcHandlers<Service>(serviceName: string, definition: ServiceDefinition, methods: RpcMethods<Service>, options: RpcHandlerOptions): Service & UntypedServiceImplementation {
+  const { logger, identification, gate, observers = [], streamStallMs } = options;
   const handlers: Record<string, unknown> = {};
-  for (const [name, method] of Object.entries(methods as Record<string, UnaryMethod<unknown, unknown>>)) {
+  for (const [name, method] of Object.entries(methods as Record<string, (request: unknown) => unknown>)) {
     const fullName = `${serviceName}/${name}`;
     const path = `${serviceName}/${name.charAt(0).toUpperCase()}${name.slice(1)}`;
     // Fail at start rather than let an RPC nobody placed in the table be refused to everyone.
     if (!RPC_ROLES[path]) throw new Error(`${path} has no entry in RPC_ROLES (apps/data-service/src/access/rpc-roles.ts): say which roles may call it`);
-    const run = async (request: unknown) => {
+    const streams = definition[name]?.responseStream === true;
+    const run = (request: unknown) => {
       if (request instanceof RefusedRequest) {
         const { undecodable } = request;
         if (undecodable) logger.warn('undecodable request', { method: fullName, bytes: undecodable.byteLength, error: String(undecodable.cause) });
@@ -62,7 +79,7 @@ export function unaryHandlers<Service>(
       requireStorableValues(request);
       return method(request);
     };
-    handlers[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+    handlers[name] = (call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, callback?: sendUnaryData<unknown>) => {
       const started = process.hrtime.bigint();
       const requestId = requestIdOf(call.metadata);
       const caller = callerOf(call, identification);
@@ -75,13 +92,26 @@ export function unaryHandlers<Service>(
         logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs });
         for (const observer of observers) observer.callEnded(path, code, durationMs / 1000);
       };
+      // One way to answer for both kinds of call: a unary callback, or a stream's end or error.
+      const respond = (error: Partial<ServiceError> | null, response?: unknown) => {
+        if (!streams) callback!(error, response);
+        else if (error) call.emit('error', error);
+        else (call as ServerWritableStream<unknown, unknown>).end();
+      };
       if (!gate.enter()) {
         access(status.RESOURCE_EXHAUSTED);
-        callback({ code: status.RESOURCE_EXHAUSTED, details: `the service is handling its maximum of ${gate.max} calls at once (MIG_DATA_MAX_CALLS_IN_FLIGHT); retry after a short wait` });
+        respond({ code: status.RESOURCE_EXHAUSTED, details: `the service is handling its maximum of ${gate.max} calls at once (MIG_DATA_MAX_CALLS_IN_FLIGHT); retry after a short wait` });
         return;
       }
       const abandonment = abandonmentSignal(call);
-      runCancellable(abandonment.signal, () => Promise.resolve().then(() => requireRole(path, caller)).then(() => run(call.request)))
+      const work = async () => {
+        requireRole(path, caller);
+        const result = run(call.request);
+        if (!streams) return result;
+        await writeWithBackpressure(call as ServerWritableStream<unknown, unknown>, result as AsyncIterable<unknown>, abandonment.signal, streamStallMs);
+        return undefined;
+      };
+      runCancellable(abandonment.signal, () => Promise.resolve().then(work))
         .then(
           async (response) => {
             const audit = AUDITED[path];
@@ -93,19 +123,19 @@ export function unaryHandlers<Service>(
               logger.info('audit', { ...fields, method: path, ...who });
             }
             access(status.OK);
-            callback(null, response);
+            respond(null, response);
           },
           (error: unknown) => {
             if (abandonment.signal.aborted) {
               // The caller already has its answer (CANCELLED or DEADLINE_EXCEEDED from grpc-js); this one is not sent.
               access(status.CANCELLED);
-              callback({ code: status.CANCELLED, details: 'the call was abandoned' });
+              respond({ code: status.CANCELLED, details: 'the call was abandoned' });
               return;
             }
             const serviceError = toServiceError(error, logger, { method: fullName });
             logger.debug('rpc refused', { method: fullName, code: serviceError.code, details: serviceError.details });
             access(serviceError.code ?? status.UNKNOWN);
-            callback(serviceError);
+            respond(serviceError);
           },
         )
         .finally(() => {

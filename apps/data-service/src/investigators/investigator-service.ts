@@ -18,7 +18,7 @@ import {
 import { generateSchedulerKeyPair, readInvestigatorPublicKey, signAction, whyMigAgentsCannotReadKey } from '@mig-data/pgp';
 import type { ActionSignatures } from '../actions/action-signatures';
 import { actionFromMessage } from '../actions/action-mapping';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 import { investigatorToMessage } from './investigator-mapping';
 import type { SchedulerKeyAtRest } from './scheduler-key-at-rest';
 
@@ -42,7 +42,7 @@ export function investigatorService(
   signatures: ActionSignatures,
   clock: () => Date,
   policy: InvestigatorPolicy,
-): UnaryMethods<InvestigatorServiceServer> {
+): RpcMethods<InvestigatorServiceServer> {
   return {
     createInvestigator: async ({ name, publickey }) => {
       requireText(name, 'name', NAME_LENGTH);

@@ -1,13 +1,13 @@
 import type { OperationPermission, PermissionServiceServer } from '@mig-data/contract';
 import type { ActionRepository, OperationPermissionRecord, PermissionRepository } from '@mig-data/database';
 import { InvalidArgumentError, nextPageToken, PAGED_LISTS, readPage, requireAtMost, requireMigId, requireText, type InputLimits } from '@mig-data/domain';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 
 /** modules.name is varchar(256). */
 const MODULE_NAME_LENGTH = 256;
 
 /** The PermissionService RPCs (proto/mig/data/v1/permission_service.proto). */
-export function permissionService(permissions: PermissionRepository, actions: ActionRepository, limits: InputLimits): UnaryMethods<PermissionServiceServer> {
+export function permissionService(permissions: PermissionRepository, actions: ActionRepository, limits: InputLimits): RpcMethods<PermissionServiceServer> {
   return {
     createModule: async ({ name }) => ({ module: await permissions.createModule(requireText(name, 'name', MODULE_NAME_LENGTH)) }),
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from '@mig-data/domain';
 import { actionToMessage } from '../actions/action-mapping';
 import { agentToMessage } from '../agents/agent-mapping';
 import { commandToMessage } from '../commands/command-mapping';
-import type { UnaryMethods } from '../grpc/unary';
+import type { RpcMethods } from '../grpc/rpc-handlers';
 import { filtersSet, searchFilterFrom } from './search-filter';
 
 export interface SearchRepositories {
@@ -14,7 +14,7 @@ export interface SearchRepositories {
 }
 
 /** The SearchService RPCs (proto/mig/data/v1/search_service.proto). */
-export function searchService({ search, actions, targets }: SearchRepositories): UnaryMethods<SearchServiceServer> {
+export function searchService({ search, actions, targets }: SearchRepositories): RpcMethods<SearchServiceServer> {
   const commandsOnly = (foundAnything: boolean | undefined) => {
     if (foundAnything !== undefined) throw new InvalidArgumentError('filter.foundanything', 'applies to command searches only');
   };
