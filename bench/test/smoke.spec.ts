@@ -37,6 +37,7 @@ describe('bench --smoke', () => {
       'offline-agents',
       'double-agents',
       'target-expansion',
+      'target-identities',
       'commands',
       'heartbeat-batches',
       'single-heartbeats',

@@ -1,7 +1,7 @@
 import type { BenchContext } from '../harness/bench-context';
 import type { Scenario } from '../harness/scenario';
 import { commandCreationScenario } from './command-creation';
-import { doubleAgentsScenario, offlineAgentsScenario, targetExpansionScenario } from './fleet-queries';
+import { doubleAgentsScenario, offlineAgentsScenario, targetExpansionScenario, targetIdentitiesScenario } from './fleet-queries';
 import { getByIdScenario } from './get-by-id';
 import { heartbeatBatchesScenario } from './heartbeat-batches';
 import { singleHeartbeatsScenario } from './single-heartbeats';
@@ -18,6 +18,7 @@ export const BENCH_SCENARIOS: readonly BenchScenario[] = [
   { id: 'offline-agents', create: offlineAgentsScenario },
   { id: 'double-agents', create: doubleAgentsScenario },
   { id: 'target-expansion', create: targetExpansionScenario },
+  { id: 'target-identities', create: targetIdentitiesScenario },
   { id: 'commands', create: commandCreationScenario },
   { id: 'heartbeat-batches', create: heartbeatBatchesScenario },
   { id: 'single-heartbeats', create: singleHeartbeatsScenario },

@@ -8,8 +8,8 @@ import { rate, secondsSince, type Scenario } from '../harness/scenario';
 const COPY_CHUNK = 10_000;
 
 /**
- * Creating one action's commands for 100,000 agents: CreateCommands (one RPC, ids and agent ids
- * back) against the fastest plain way to put the same rows in the table, COPY with the id block
+ * Creating one action's commands for 100,000 agents: CreateCommands (one RPC, packed arrays of
+ * agent and command ids back) against the fastest plain way to put the same rows in the table, COPY with the id block
  * reserved from the same sequence in one statement. Each run gets a fresh signed action.
  */
 export function commandCreationScenario(context: BenchContext): Scenario {
@@ -33,8 +33,8 @@ export function commandCreationScenario(context: BenchContext): Scenario {
         const start = performance.now();
         const response = await clients.commands.createCommands({ actionId, agentIds, starttime: new Date() });
         const seconds = secondsSince(start);
-        if (response.createdCount !== count || response.commands.length !== count) {
-          throw new Error(`CreateCommands created ${response.createdCount} and returned ${response.commands.length} commands, expected ${count}`);
+        if (response.createdCount !== count || response.commandIds.length !== count) {
+          throw new Error(`CreateCommands created ${response.createdCount} and returned ${response.commandIds.length} commands, expected ${count}`);
         }
         return rate(await commandsOf(actionId), seconds);
       },

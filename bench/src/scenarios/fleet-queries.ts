@@ -3,6 +3,7 @@ import { QUERY_CANCELED, SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-da
 import { expandTargetSql } from '../data/expand-target-sql';
 import type { BenchContext } from '../harness/bench-context';
 import type { Sample, Scenario } from '../harness/scenario';
+import { summarize } from '../stats/summary';
 
 type FleetClient = DataServiceClients['fleet'];
 
@@ -44,16 +45,47 @@ export function doubleAgentsScenario(context: BenchContext): Scenario {
   });
 }
 
-/** Target expansion: ExpandTarget against the same SELECT run directly. */
+/**
+ * Target expansion: ExpandTarget streamed to its last batch (full agents, default batches) against
+ * the same SELECT run directly. The time until the first batch arrives is noted.
+ */
 export function targetExpansionScenario(context: BenchContext): Scenario {
-  return fleetQueryScenario(context, {
-    title: `target expansion \`${TARGET}\``,
-    serviceLabel: 'ExpandTarget RPC',
-    rawLabel: 'the same SELECT, plain pg',
-    rawSql: expandTargetSql(TARGET),
+  return streamedExpansionScenario(context, 'agents');
+}
+
+/** The lean form: ExpandTarget with identities_only against the SELECT of id and queueloc. */
+export function targetIdentitiesScenario(context: BenchContext): Scenario {
+  return streamedExpansionScenario(context, 'identities');
+}
+
+function streamedExpansionScenario(context: BenchContext, form: 'agents' | 'identities'): Scenario {
+  const firstBatchMs: number[] = [];
+  const notes: string[] = [];
+  const scenario = fleetQueryScenario(context, {
+    title: `target expansion \`${TARGET}\`${form === 'identities' ? ', identities only' : ''}`,
+    serviceLabel: form === 'identities' ? 'ExpandTarget RPC, identities_only, streamed' : 'ExpandTarget RPC, streamed',
+    rawLabel: form === 'identities' ? 'the same SELECT of id, queueloc, plain pg' : 'the same SELECT, plain pg',
+    rawSql: expandTargetSql(TARGET, form),
     targetRatio: 1.3,
-    viaService: async (fleet) => (await fleet.expandTarget({ target: TARGET, withEnvironment: false })).agents.length,
+    viaService: async (fleet) => {
+      const start = performance.now();
+      let agents = 0;
+      for await (const batch of fleet.expandTarget({ target: TARGET, withEnvironment: false, identitiesOnly: form === 'identities', batchSize: 0 })) {
+        if (agents === 0) firstBatchMs.push(performance.now() - start);
+        agents += form === 'identities' ? batch.identities!.ids.length : batch.agents.length;
+      }
+      return agents;
+    },
   });
+  return {
+    ...scenario,
+    notes,
+    cleanup: async () => {
+      if (firstBatchMs.length === 0) return;
+      const { median, min, max } = summarize(firstBatchMs);
+      notes.push(`first batch at the client after ${median.toFixed(1)} ms (median; ${min.toFixed(1)}–${max.toFixed(1)} ms over ${firstBatchMs.length} runs)`);
+    },
+  };
 }
 
 /** A read of the whole fleet, timed end to end (all rows at the client) through the service and by plain SQL on the same pool. */
