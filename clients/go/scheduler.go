@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	migdatav1 "github.com/mozilla/mig-data/gen/go/mig/data/v1"
@@ -70,11 +71,22 @@ func setActionStatus(ctx context.Context, c clients, actionID int64, status stri
 
 // expandTarget returns the agents an action's target selects (one per queueloc).
 func expandTarget(ctx context.Context, c clients, target string) ([]*migdatav1.Agent, error) {
-	answer, err := c.fleet.ExpandTarget(ctx, &migdatav1.ExpandTargetRequest{Target: target})
+	// ExpandTarget streams batches read from one snapshot; the stream ends with io.EOF.
+	stream, err := c.fleet.ExpandTarget(ctx, &migdatav1.ExpandTargetRequest{Target: target})
 	if err != nil {
 		return nil, err
 	}
-	return answer.GetAgents(), nil
+	var agents []*migdatav1.Agent
+	for {
+		batch, err := stream.Recv()
+		if err == io.EOF {
+			return agents, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		agents = append(agents, batch.GetAgents()...)
+	}
 }
 
 // createCommands creates the action's commands for the agents and returns each agent's command id
@@ -88,9 +100,10 @@ func createCommands(ctx context.Context, c clients, actionID int64, agents []*mi
 	if err != nil {
 		return nil, 0, err
 	}
-	commandOf := make(map[int64]int64, len(answer.GetCommands()))
-	for _, ref := range answer.GetCommands() {
-		commandOf[ref.GetAgentId()] = ref.GetId()
+	// The answer is packed parallel arrays: agent_ids[i] got command_ids[i].
+	commandOf := make(map[int64]int64, len(answer.GetCommandIds()))
+	for i, commandID := range answer.GetCommandIds() {
+		commandOf[answer.GetAgentIds()[i]] = commandID
 	}
 	for _, agentID := range agentIDs {
 		if commandOf[agentID] <= 0 {
