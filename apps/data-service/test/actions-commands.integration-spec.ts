@@ -77,14 +77,14 @@ describe('ActionService and CommandService over gRPC', () => {
 
   it('lets the spool return an unanswered command as expired without naming an agent, even one gone offline; nothing else', async () => {
     const actionId = (await t.clients.actions.createAction({ action: await signedAction(t) })).action!.id;
-    const refs = (await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[5], agentIds[6]], starttime: undefined })).commands;
+    const [first, second] = (await t.clients.commands.createCommands({ actionId, agentIds: [agentIds[5], agentIds[6]], starttime: undefined })).commandIds;
     await t.sql.query(`UPDATE agents SET status = 'offline' WHERE id = $1`, [agentIds[5]]);
     const bySpool = { results: [], finishtime: undefined, agentQueueloc: '', agentPid: 0 };
-    expect(await grpcCode(t.clients.commands.finishCommand({ ...bySpool, id: refs[0].id, status: 'success' }))).toMatchObject({ code: status.INVALID_ARGUMENT });
-    expect((await t.clients.commands.finishCommand({ ...bySpool, id: refs[0].id, status: 'expired' })).command).toMatchObject({ status: 'expired' });
+    expect(await grpcCode(t.clients.commands.finishCommand({ ...bySpool, id: first, status: 'success' }))).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect((await t.clients.commands.finishCommand({ ...bySpool, id: first, status: 'expired' })).command).toMatchObject({ status: 'expired' });
     // The agent's late answer still replaces the expiry; an expiry never replaces a success.
-    await t.clients.commands.finishCommand({ id: refs[1].id, status: 'success', results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: 'linux.flow6.example.net.abcdef', agentPid: 4242 });
-    const late = await t.clients.commands.finishCommand({ ...bySpool, id: refs[1].id, status: 'expired' });
+    await t.clients.commands.finishCommand({ id: second, status: 'success', results: [{ foundanything: true }], finishtime: undefined, agentQueueloc: 'linux.flow6.example.net.abcdef', agentPid: 4242 });
+    const late = await t.clients.commands.finishCommand({ ...bySpool, id: second, status: 'expired' });
     expect(late).toMatchObject({ overwritten: false, command: { status: 'success' } });
     await t.sql.query(`UPDATE agents SET status = 'online' WHERE id = $1`, [agentIds[5]]);
   });
