@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
+import { actionMessageFromFile } from '@mig-data/client';
 import type { Action } from '@mig-data/contract';
-import { parseActionFile } from '@mig-data/domain';
 import { generateKeyPair, migSignatureFromBytes, readActionSignature } from '@mig-data/pgp';
 import { generateKey } from 'openpgp';
 import { action, grpcCode } from './support/fixtures';
@@ -13,15 +13,8 @@ const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 
 /** A corpus file as a CreateAction message, valid from now on: operations exactly as the file has them. */
 function corpusAction(file: string): Action {
-  const parsed = parseActionFile(readFileSync(join(CORPUS_DIR, file), 'utf8'));
-  return action({
-    name: parsed.name,
-    target: parsed.target,
-    description: { author: '', email: '', url: '', revision: 0, ...parsed.description },
-    threat: { ref: '', level: '', family: '', type: '', ...parsed.threat },
-    operations: parsed.operations.map((operation) => ({ module: operation.module, parameters: operation.parameters })),
-    pgpsignatures: [],
-  });
+  const { name, target, description, threat, operations } = actionMessageFromFile(readFileSync(join(CORPUS_DIR, file), 'utf8'));
+  return action({ name, target, description, threat, operations, pgpsignatures: [] });
 }
 
 describe('CreateAction verifies signatures against active investigators', () => {

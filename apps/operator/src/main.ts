@@ -39,17 +39,17 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
     err(`${(error as Error).message}\n${GLOBAL_USAGE}`);
     return 2;
   }
-  const [name, ...args] = rest;
-  if (!name || name === 'help') {
-    const command = args[0] ? findCommand(args[0]) : undefined;
+  if (rest.length === 0 || rest[0] === 'help') {
+    const command = rest.length > 1 ? findCommand(rest.slice(1))?.command : undefined;
     out(command ? `${command.usage}\n${command.summary}` : GLOBAL_USAGE);
     return 0;
   }
-  const command = findCommand(name);
-  if (!command) {
-    err(`unknown command "${name}"\n${GLOBAL_USAGE}`);
+  const found = findCommand(rest);
+  if (!found) {
+    err(`unknown command "${rest[0]}${rest[1] && !rest[1].startsWith('-') ? ` ${rest[1]}` : ''}"\n${GLOBAL_USAGE}`);
     return 2;
   }
+  const { command, args } = found;
   if (args.includes('--json')) {
     json = true;
     args.splice(args.indexOf('--json'), 1);
@@ -75,8 +75,13 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
   }
 }
 
-function findCommand(name: string): OperatorCommand | undefined {
-  return OPERATOR_COMMANDS.find((command) => command.name === name);
+/** The command whose name (one word, or two as in "action create") starts `words`, and the words after it. */
+function findCommand(words: string[]): { command: OperatorCommand; args: string[] } | undefined {
+  for (const command of OPERATOR_COMMANDS) {
+    const nameWords = command.name.split(' ');
+    if (nameWords.every((word, index) => words[index] === word)) return { command, args: words.slice(nameWords.length) };
+  }
+  return undefined;
 }
 
 /** The program: this process's arguments, stdout and stderr, and its exit code. */

@@ -2,9 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { connectDataService, type DataServiceClients } from '@mig-data/client';
-import type { Action } from '@mig-data/contract';
-import { parseActionFile } from '@mig-data/domain';
+import { actionMessageFromFile, connectDataService, type DataServiceClients } from '@mig-data/client';
 import { generateKeyPair, type GeneratedKeyPair } from '@mig-data/pgp';
 import { operatorAt } from './support/run-operator';
 import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
@@ -12,27 +10,7 @@ import { spawnDataService, type SpawnedDataService } from './support/spawn-data-
 const CORPUS_DIR = join(__dirname, '../../../testdata/mig-actions');
 
 /** A signed action file as CreateAction takes it. */
-function actionMessage(path: string): Action {
-  const file = parseActionFile(readFileSync(path, 'utf8'));
-  return {
-    id: 0,
-    name: file.name,
-    target: file.target,
-    description: { author: '', email: '', url: '', revision: 0, ...file.description },
-    threat: { ref: '', level: '', family: '', type: '', ...file.threat },
-    validfrom: file.validfrom,
-    expireafter: file.expireafter,
-    operations: file.operations,
-    pgpsignatures: file.pgpsignatures,
-    starttime: undefined,
-    finishtime: undefined,
-    lastupdatetime: undefined,
-    status: '',
-    syntaxversion: file.syntaxversion,
-    counters: undefined,
-    investigators: [],
-  };
-}
+const actionMessage = (path: string) => actionMessageFromFile(readFileSync(path, 'utf8'));
 
 describe('mig-operator investigators and sign, against the running data service', () => {
   let service: SpawnedDataService;

@@ -18,3 +18,18 @@ export function parseCount(text: string, flag: string): number {
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
   return value;
 }
+
+/** The options of every paged list: `--limit N` rows per page (default 100), `--page-token T` to go on from an earlier page. */
+export const PAGE_OPTIONS = { limit: { type: 'string', default: '100' }, 'page-token': { type: 'string', default: '' } } as const;
+
+/** `--limit` and `--page-token` as the request fields of the paged RPCs. */
+export function parsePage(values: { limit?: string; 'page-token'?: string }): { pageSize: number; pageToken: string } {
+  return { pageSize: parseCount(values.limit ?? '100', '--limit'), pageToken: values['page-token'] ?? '' };
+}
+
+/** A positive id given as a word of the command line (an action, command or investigator id). */
+export function parseId(text: string | undefined, what: string): number {
+  const id = Number(text);
+  if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`give the ${what} id (a positive number)${text === undefined ? '' : `, not "${text}"`}`);
+  return id;
+}

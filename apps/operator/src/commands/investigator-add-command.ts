@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../args/files';
 import { UsageError, type OperatorCommand } from '../operator-command';
 import { renderInvestigators } from './investigators-command';
 
@@ -10,9 +10,7 @@ export const investigatorAddCommand: OperatorCommand = {
   async run({ args, clients, json, out }) {
     if (args.length !== 2) throw new UsageError('give the investigator\'s name and the file holding their armored public key (gpg --armor --export)');
     const [name, keyFile] = args;
-    const publickey = await readFile(keyFile, 'utf8').catch((error: Error) => {
-      throw new UsageError(`cannot read ${keyFile}: ${error.message}`);
-    });
+    const publickey = await readTextFile(keyFile);
     const { investigator } = await clients().investigators.createInvestigator({ name, publickey });
     out(renderInvestigators([investigator!], json));
   },

@@ -1,7 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatActionFile, parseActionFile } from '@mig-data/domain';
 import { signActionFile } from '@mig-data/pgp';
+import { readTextFile } from '../args/files';
 import { UsageError, type OperatorCommand } from '../operator-command';
 
 const DURATION = /^(\d+)([smhd])$/;
@@ -43,16 +44,12 @@ export const signCommand: OperatorCommand = {
     if (positionals.length !== 1) throw new UsageError('give one action file');
     if (!values.key) throw new UsageError('--key PRIVATE_KEY_FILE is required (gpg --armor --export-secret-keys ID > key.asc)');
     const [actionPath] = positionals;
-    const read = (path: string) =>
-      readFile(path, 'utf8').catch((error: Error) => {
-        throw new UsageError(`cannot read ${path}: ${error.message}`);
-      });
-    const file = parseActionFile(await read(actionPath));
+    const file = parseActionFile(await readTextFile(actionPath));
     const validfrom = readTime(values.validfrom!, '--validfrom', new Date());
-    const signed = await signActionFile(file, await read(values.key), {
+    const signed = await signActionFile(file, await readTextFile(values.key), {
       validfrom: file.validfrom ? undefined : validfrom,
       expireafter: file.expireafter ? undefined : readTime(values.expireafter!, '--expireafter', file.validfrom ?? validfrom),
-      passphrase: values['passphrase-file'] ? (await read(values['passphrase-file'])).replace(/\r?\n$/, '') : undefined,
+      passphrase: values['passphrase-file'] ? (await readTextFile(values['passphrase-file'])).replace(/\r?\n$/, '') : undefined,
     });
     const output = values.output ?? actionPath;
     // Written beside the target then renamed: an interrupted run never leaves half a file.
