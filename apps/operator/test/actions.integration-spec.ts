@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
@@ -183,5 +183,24 @@ describe('mig-operator action commands, against the running data service', () =>
     expect(asJson.signers).toEqual([expect.objectContaining({ name: 'Bob Kelso', status: 'active', publickey: expect.stringContaining('BEGIN PGP PUBLIC KEY BLOCK') })]);
     expect(await run('action', 'show', '999999')).toMatchObject({ code: 1, err: expect.stringContaining('action show: NOT_FOUND') });
     expect(await run('commands', '999999')).toMatchObject({ code: 1, err: expect.stringContaining('commands: NOT_FOUND') });
+  });
+
+  it('key-generate makes a key pair the service registers and sign uses; agent-heartbeat brings an agent online for targets to reach', async () => {
+    const prefix = join(dir, 'carla');
+    const made = JSON.parse((await run('--json', 'key-generate', 'Carla Espinosa', 'carla@example.net', '--out', prefix)).out);
+    expect(made).toEqual({ fingerprint: expect.stringMatching(/^[0-9A-F]{40}$/), publicKey: `${prefix}.pub.asc`, privateKey: `${prefix}.sec.asc` });
+    expect(statSync(made.privateKey).mode & 0o777).toBe(0o600);
+    expect(readFileSync(made.publicKey, 'utf8')).toContain('BEGIN PGP PUBLIC KEY BLOCK');
+    expect(await run('key-generate', 'Carla Espinosa', 'carla@example.net', '--out', prefix)).toMatchObject({ code: 2, err: expect.stringContaining(`${prefix}.sec.asc exists`) });
+    expect((await run('investigator-add', 'Carla Espinosa', made.publicKey)).out).toContain(made.fingerprint);
+
+    expect(await run('agent-heartbeat', 'echo.example.net', '--os', 'darwin')).toMatchObject({ code: 0, out: expect.stringMatching(/^agent \d+ echo\.example\.net \(darwin\.echo\.example\.net\) registered, online$/) });
+    expect((await run('agent-heartbeat', 'echo.example.net', '--os', 'darwin')).out).toContain('heard from, online');
+    const path = join(dir, 'darwin.json');
+    writeFileSync(path, actionFile('darwin only', "queueloc LIKE 'darwin.%'"));
+    expect(await run('sign', path, '--key', made.privateKey)).toMatchObject({ code: 0 });
+    expect(JSON.parse((await run('--json', 'target', 'preview', '--file', path)).out)).toMatchObject({ count: 1, agents: [expect.objectContaining({ name: 'echo.example.net', status: 'online' })] });
+    expect(JSON.parse((await run('--json', 'action', 'create', path)).out).investigators).toEqual([expect.objectContaining({ name: 'Carla Espinosa' })]);
+    expect(await run('agent-heartbeat', 'x', '--os', 'plan9')).toMatchObject({ code: 2 });
   });
 });

@@ -1,5 +1,7 @@
 import type { OperatorCommand } from '../operator-command';
 import { agentsCommand } from './agents-command';
+import { agentHeartbeatCommand } from './agent-heartbeat-command';
+import { keyGenerateCommand } from './key-generate-command';
 import { investigatorAddCommand } from './investigator-add-command';
 import { investigatorsCommand } from './investigators-command';
 import { investigatorStatusCommand } from './investigator-status-command';
@@ -18,6 +20,8 @@ import { searchCommand } from './search-command';
 /** Every command of mig-operator, in the order `help` lists them: a launch reads top to bottom (register, sign, preview, create, follow). */
 export const OPERATOR_COMMANDS: OperatorCommand[] = [
   agentsCommand,
+  agentHeartbeatCommand,
+  keyGenerateCommand,
   investigatorAddCommand,
   investigatorsCommand,
   investigatorStatusCommand,
