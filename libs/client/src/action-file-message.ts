@@ -1,5 +1,5 @@
 import type { Action as ActionMessage, ActionCounters as ActionCountersMessage, ActionDescription as ActionDescriptionMessage, ActionThreat as ActionThreatMessage } from '@mig-data/contract';
-import { formatActionFile, parseActionFile, type ActionCounters, type ActionStatus } from '@mig-data/domain';
+import { formatActionFile, parseActionFile, signedOperation, type ActionCounters, type ActionStatus } from '@mig-data/domain';
 
 /**
  * A MIG action file (its JSON text, or that JSON already parsed) as the gRPC Action message that
@@ -25,12 +25,7 @@ export function actionMessageFromFile(file: string | unknown): ActionMessage {
     threat: action.threat ? { ...NO_THREAT, ...action.threat } : undefined,
     validfrom: action.validfrom,
     expireafter: action.expireafter,
-    operations: action.operations.map((operation) => ({
-      module: operation.module,
-      parameters: operation.parameters,
-      ...(operation.isCompressed ? { isCompressed: true } : {}),
-      ...(operation.wantCompressed ? { wantCompressed: true } : {}),
-    })),
+    operations: action.operations.map(signedOperation),
     pgpsignatures: action.pgpsignatures,
     starttime: action.starttime,
     finishtime: action.finishtime,
@@ -60,12 +55,7 @@ export function actionFileFromMessage(message: ActionMessage): string {
         threat: message.threat ?? NO_THREAT,
         validfrom: message.validfrom,
         expireafter: message.expireafter,
-        operations: message.operations.map((operation) => ({
-          module: operation.module,
-          parameters: operation.parameters ?? null,
-          ...(operation.isCompressed ? { isCompressed: true } : {}),
-          ...(operation.wantCompressed ? { wantCompressed: true } : {}),
-        })),
+        operations: message.operations.map(signedOperation),
         pgpsignatures: message.pgpsignatures,
         starttime: message.starttime,
         finishtime: message.finishtime,

@@ -55,3 +55,16 @@ export interface Action {
   syntaxversion: number;
   counters?: ActionCounters;
 }
+
+/**
+ * An operation reduced to what is signed (module, parameters, and each compression flag only when
+ * true, as Go's omitempty writes them): what every copy of an operation, file or message, keeps.
+ */
+export function signedOperation(operation: { module: string; parameters?: unknown; isCompressed?: boolean; wantCompressed?: boolean }): Operation {
+  return {
+    module: operation.module,
+    parameters: operation.parameters ?? null,
+    ...(operation.isCompressed ? { isCompressed: true } : {}),
+    ...(operation.wantCompressed ? { wantCompressed: true } : {}),
+  };
+}

@@ -1,6 +1,6 @@
 import type { Action as ActionMessage, InvestigatorSummary, Operation as OperationMessage } from '@mig-data/contract';
 import { timeOrUnset, type ActionRow } from '@mig-data/database';
-import { FailedPreconditionError, InvalidArgumentError, type Action, type ActionCounters, type Operation } from '@mig-data/domain';
+import { FailedPreconditionError, InvalidArgumentError, signedOperation, type Action, type ActionCounters, type Operation } from '@mig-data/domain';
 import { decompressParameters } from '@mig-data/pgp';
 
 export interface ActionMessageOptions {
@@ -18,12 +18,7 @@ export function actionFromMessage(message: ActionMessage): Action {
     threat: message.threat ? { ...message.threat } : undefined,
     validfrom: message.validfrom ?? new Date(NaN),
     expireafter: message.expireafter ?? new Date(NaN),
-    operations: message.operations.map((operation) => ({
-      module: operation.module,
-      parameters: operation.parameters ?? null,
-      ...(operation.isCompressed ? { isCompressed: true } : {}),
-      ...(operation.wantCompressed ? { wantCompressed: true } : {}),
-    })),
+    operations: message.operations.map(signedOperation),
     pgpsignatures: message.pgpsignatures,
     starttime: message.starttime,
     syntaxversion: message.syntaxversion,
