@@ -4,7 +4,7 @@ import type { Action, Command } from '@mig-data/contract';
 import { actionFileName, commandFileName, reasonFileName, type SpoolLayout } from '@mig-data/spool';
 import { UsageError, type SpoolCommand } from '../spool-command';
 import { unlessNotFound } from '../spool-view/not-found';
-import { existingSpool } from '../spool-view/require-spool';
+import { existingSpool } from '../spool-view/existing-spool';
 import { commandCounts, placeDirectory, readSpoolSnapshot, type SpoolPlace } from '../spool-view/spool-snapshot';
 
 interface FileReport {
@@ -92,7 +92,7 @@ function describeCommand({ id, actionId, files, database }: CommandReport): stri
 
 function describeFiles(files: FileReport[]): string {
   if (files.length === 0) return 'no file';
-  return files.map((file) => `${file.path}${file.reason ? ` (set aside: ${file.reason})` : ''}`).join('; ') + (files.length > 1 ? ' (in more than one directory: mig-spool reconcile)' : '');
+  return files.map((file) => `${file.path}${file.reason ? ` (set aside: ${file.reason})` : ''}`).join('; ') + (files.length > 1 ? ' (in more than one directory)' : '');
 }
 
 async function withReasons(layout: SpoolLayout, places: Array<{ place: SpoolPlace; name: string }>): Promise<FileReport[]> {

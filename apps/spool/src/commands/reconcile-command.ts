@@ -4,7 +4,7 @@ import { findDrift } from '../reconcile/find-drift';
 import { repairDrift, stillDrifting, type RepairOutcome } from '../reconcile/repair-drift';
 import { renderColumns } from '../output/columns';
 import type { SpoolCommand } from '../spool-command';
-import { existingSpool } from '../spool-view/require-spool';
+import { existingSpool } from '../spool-view/existing-spool';
 import { readSpoolSnapshot } from '../spool-view/spool-snapshot';
 
 const KIND_HELP = Object.entries(DRIFT_KINDS)

@@ -2,7 +2,7 @@ import { ACTION_STATES, COMMAND_STATES, listWorkFilesWithAge } from '@mig-data/s
 import { formatAge } from '../output/age';
 import { renderColumns } from '../output/columns';
 import { UsageError, type SpoolCommand } from '../spool-command';
-import { existingSpool } from '../spool-view/require-spool';
+import { existingSpool } from '../spool-view/existing-spool';
 
 /** Files and the oldest one's age per state directory: where work is piling up, at a glance. */
 export const statusCommand: SpoolCommand = {

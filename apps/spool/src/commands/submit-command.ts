@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { actionMessageFromFile } from '@mig-data/client';
 import { ACTION_STATES, actionFileName, fileExists, placeFile } from '@mig-data/spool';
 import { UsageError, type SpoolCommand } from '../spool-command';
-import { existingSpool } from '../spool-view/require-spool';
+import { existingSpool } from '../spool-view/existing-spool';
 
 /**
  * Hands a signed action file to the daemon through action/new, placed the one safe way (tmp in

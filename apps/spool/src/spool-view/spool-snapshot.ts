@@ -9,14 +9,12 @@ export function placeDirectory(layout: SpoolLayout, place: SpoolPlace): string {
   return kind === 'action' ? layout.action[state as ActionState] : layout.command[state as CommandState];
 }
 
-/** Every work file of a spool, indexed by the ids in their names. */
+/** Every work file of a spool, indexed by the ids in their names (files without ids, such as actions dropped by hand in action/new, are the daemon's to name). */
 export interface SpoolSnapshot {
-  /** Action id → the action directories holding `<id>.json` (more than one is drift). */
+  /** Action id → the action directories holding `<id>.json`. */
   actions: Map<number, ActionState[]>;
   /** Action id → command id → the command directories holding `<actionid>-<commandid>.json`. */
   commands: Map<number, Map<number, CommandState[]>>;
-  /** Work files whose name does not fit their directory: unnamed actions (in action/new: dropped by hand, named when taken) and the rest. */
-  unnamed: Array<{ place: SpoolPlace; name: string }>;
 }
 
 /**
@@ -25,21 +23,17 @@ export interface SpoolSnapshot {
  * seen once, never missed.
  */
 export async function readSpoolSnapshot(layout: SpoolLayout): Promise<SpoolSnapshot> {
-  const snapshot: SpoolSnapshot = { actions: new Map(), commands: new Map(), unnamed: [] };
+  const snapshot: SpoolSnapshot = { actions: new Map(), commands: new Map() };
   for (const state of ACTION_STATES) {
     for (const name of await listWorkFiles(layout.action[state])) {
       const parsed = parseWorkFileName(name);
       if (parsed?.kind === 'action') snapshot.actions.set(parsed.actionId, [...(snapshot.actions.get(parsed.actionId) ?? []), state]);
-      else snapshot.unnamed.push({ place: `action/${state}`, name });
     }
   }
   for (const state of COMMAND_STATES) {
     for (const name of await listWorkFiles(layout.command[state])) {
       const parsed = parseWorkFileName(name);
-      if (parsed?.kind !== 'command') {
-        snapshot.unnamed.push({ place: `command/${state}`, name });
-        continue;
-      }
+      if (parsed?.kind !== 'command') continue;
       const byCommand = snapshot.commands.get(parsed.actionId) ?? new Map<number, CommandState[]>();
       byCommand.set(parsed.commandId, [...(byCommand.get(parsed.commandId) ?? []), state]);
       snapshot.commands.set(parsed.actionId, byCommand);
