@@ -1,3 +1,4 @@
+import type { DataServiceClients } from '@mig-data/client';
 import type { Action, Investigator } from '@mig-data/contract';
 import { parseId } from '../args/options';
 import { renderJson, renderTable } from '../output/table';
@@ -12,13 +13,22 @@ export const actionShowCommand: OperatorCommand = {
     if (args.length !== 1) throw new UsageError('give one action id');
     const id = parseId(args[0], 'action');
     // Compressed operations are shown decompressed beside what was signed.
-    const [{ action }, { investigators }] = await Promise.all([
-      clients().actions.getAction({ id, decompressParameters: true }),
-      clients().investigators.listActionInvestigators({ actionId: id }),
-    ]);
-    out(json ? renderJson({ action, signers: investigators }) : renderAction(action!, investigators));
+    const [{ action }, signers] = await Promise.all([clients().actions.getAction({ id, decompressParameters: true }), actionSigners(clients(), id)]);
+    out(json ? renderJson({ action, signers }) : renderAction(action!, signers));
   },
 };
+
+/** Every investigator whose signature on the action was verified (a few; paged all the same). */
+async function actionSigners(clients: DataServiceClients, actionId: number): Promise<Investigator[]> {
+  const signers: Investigator[] = [];
+  let pageToken = '';
+  do {
+    const page = await clients.investigators.listActionInvestigators({ actionId, pageSize: 1000, pageToken });
+    signers.push(...page.investigators);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return signers;
+}
 
 function renderAction(action: Action, signers: Investigator[]): string {
   const time = (value?: Date) => value?.toISOString() ?? '-';
