@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
-import type { Heartbeat } from '@mig-data/contract';
+import type { Agent, Heartbeat } from '@mig-data/contract';
 import { generateKeyPair } from '@mig-data/pgp';
 import { operatorAt } from './support/run-operator';
 import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
@@ -145,9 +145,10 @@ describe('mig-operator action commands, against the running data service', () =>
 
   it('commands and action show: status and results per agent, signers and counters, as the spool records them', async () => {
     for (const status of ['scheduled', 'preparing', 'inflight']) await clients.actions.updateActionStatus({ id: ids.first, status });
-    const agents = (await clients.fleet.expandTarget({ target: "queueloc LIKE 'linux.%'", withEnvironment: false })).agents;
-    const { commands } = await clients.commands.createCommands({ actionId: ids.first, agentIds: agents.map((agent) => agent.id), starttime: undefined });
-    const byAgent = new Map(commands.map((command) => [command.agentId, command.id]));
+    const agents: Agent[] = [];
+    for await (const batch of clients.fleet.expandTarget({ target: "queueloc LIKE 'linux.%'", withEnvironment: false, identitiesOnly: false, batchSize: 0 })) agents.push(...batch.agents);
+    const created = await clients.commands.createCommands({ actionId: ids.first, agentIds: agents.map((agent) => agent.id), starttime: undefined });
+    const byAgent = new Map(created.agentIds.map((agentId, index) => [agentId, created.commandIds[index]]));
     const [alpha, bravo] = agents;
     await clients.commands.markCommandSent({ id: byAgent.get(bravo.id)! });
     const found = { foundanything: true, success: true, elements: { s1: [{ file: '/usr/bin/fusermount' }] }, statistics: {}, errors: [] };

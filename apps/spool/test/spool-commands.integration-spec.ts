@@ -135,13 +135,13 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
 
   it('inspect says where an action and a command are and what the database says, with the reason of what was set aside', async () => {
     const action = await storedAction('inspected', ['scheduled', 'preparing']);
-    const { commands } = await t.clients.commands.createCommands({ actionId: action.id, agentIds: [agents[0].id, agents[1].id], starttime: undefined });
+    const { commandIds: commands } = await t.clients.commands.createCommands({ actionId: action.id, agentIds: [agents[0].id, agents[1].id], starttime: undefined });
     await t.clients.actions.updateActionStatus({ id: action.id, status: 'inflight' });
-    await t.clients.commands.markCommandSent({ id: commands[0].id });
+    await t.clients.commands.markCommandSent({ id: commands[0] });
     await placeFile(layout, layout.action.inflight, actionFileName(action.id), actionFileFromMessage(action));
-    await placeFile(layout, layout.command.inflight, commandFileName(action.id, commands[0].id), '{}');
-    await placeFile(layout, layout.command.invalid, commandFileName(action.id, commands[1].id), '{}');
-    await placeFile(layout, layout.command.invalid, `${commandFileName(action.id, commands[1].id)}.reason.txt`, `2026-12-01T18:00:00.000Z ${layout.command.returned}\nhas no status\n`);
+    await placeFile(layout, layout.command.inflight, commandFileName(action.id, commands[0]), '{}');
+    await placeFile(layout, layout.command.invalid, commandFileName(action.id, commands[1]), '{}');
+    await placeFile(layout, layout.command.invalid, `${commandFileName(action.id, commands[1])}.reason.txt`, `2026-12-01T18:00:00.000Z ${layout.command.returned}\nhas no status\n`);
 
     const shown = await spool(['inspect', String(action.id)]);
     expect(shown).toMatchObject({ code: 0, err: '' });
@@ -150,12 +150,12 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
     expect(shown.out).toContain('  commands:  1 in command/inflight, 1 in command/invalid');
     expect(shown.out).toMatch(/ {2}database: {2}inflight, valid from .* sent 2, inflight 2, done 0 \(success 0\)/);
 
-    const command = JSON.parse((await spool(['--json', 'inspect', commandFileName(action.id, commands[1].id)])).out);
+    const command = JSON.parse((await spool(['--json', 'inspect', commandFileName(action.id, commands[1])])).out);
     expect(command.action).toBeUndefined();
-    expect(command.command).toMatchObject({ id: commands[1].id, actionId: action.id, files: [{ place: 'command/invalid', reason: 'has no status' }], database: { status: 'prepared', agent: expect.objectContaining({ id: agents[1].id }) } });
-    const byId = await spool(['inspect', String(commands[0].id)]);
-    expect(byId.out).toContain(`command ${commands[0].id} of action ${action.id} for agent ${agents[0].id} a1.example.net`);
-    expect(byId.out).toContain(`  spool:     ${join(layout.command.inflight, commandFileName(action.id, commands[0].id))}`);
+    expect(command.command).toMatchObject({ id: commands[1], actionId: action.id, files: [{ place: 'command/invalid', reason: 'has no status' }], database: { status: 'prepared', agent: expect.objectContaining({ id: agents[1].id }) } });
+    const byId = await spool(['inspect', String(commands[0])]);
+    expect(byId.out).toContain(`command ${commands[0]} of action ${action.id} for agent ${agents[0].id} a1.example.net`);
+    expect(byId.out).toContain(`  spool:     ${join(layout.command.inflight, commandFileName(action.id, commands[0]))}`);
     expect(byId.out).toContain('  database:  sent, 0 result(s)');
 
     expect(await spool(['inspect', '987654321'])).toMatchObject({ code: 1, err: 'inspect: 987654321 is neither in the spool nor in the database' });
@@ -169,15 +169,15 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
   it('reconcile reports each kind of drift, --fix repairs the safe ones under the action lock, and a clean spool exits 0', async () => {
     // An inflight action whose file and some command files are lost, with a stale copy and an answer the database lacks.
     const inflight = await storedAction('lost files', ['scheduled', 'preparing']);
-    const { commands } = await t.clients.commands.createCommands({ actionId: inflight.id, agentIds: agents.map((agent) => agent.id), starttime: undefined });
+    const { commandIds: commands } = await t.clients.commands.createCommands({ actionId: inflight.id, agentIds: agents.map((agent) => agent.id), starttime: undefined });
     await t.clients.actions.updateActionStatus({ id: inflight.id, status: 'inflight' });
     const [prepared, sent, finished, unrecorded] = commands;
-    await t.clients.commands.markCommandSent({ id: sent.id });
-    await t.clients.commands.finishCommand({ id: finished.id, status: 'success', results: [{ foundanything: false }], finishtime: new Date(), agentQueueloc: agents[2].queueloc, agentPid: agents[2].pid });
-    await placeFile(layout, layout.command.inflight, commandFileName(inflight.id, finished.id), '{"stale": true}');
-    await placeFile(layout, layout.command.done, commandFileName(inflight.id, finished.id), '{"answer": true}');
-    const answer = { id: unrecorded.id, status: 'success', results: [{ foundanything: true }], agent: { queueloc: agents[3].queueloc, pid: agents[3].pid }, finishtime: new Date().toISOString() };
-    await placeFile(layout, layout.command.done, commandFileName(inflight.id, unrecorded.id), JSON.stringify(answer));
+    await t.clients.commands.markCommandSent({ id: sent });
+    await t.clients.commands.finishCommand({ id: finished, status: 'success', results: [{ foundanything: false }], finishtime: new Date(), agentQueueloc: agents[2].queueloc, agentPid: agents[2].pid });
+    await placeFile(layout, layout.command.inflight, commandFileName(inflight.id, finished), '{"stale": true}');
+    await placeFile(layout, layout.command.done, commandFileName(inflight.id, finished), '{"answer": true}');
+    const answer = { id: unrecorded, status: 'success', results: [{ foundanything: true }], agent: { queueloc: agents[3].queueloc, pid: agents[3].pid }, finishtime: new Date().toISOString() };
+    await placeFile(layout, layout.command.done, commandFileName(inflight.id, unrecorded), JSON.stringify(answer));
     // A cancelled action still in action/inflight, a command file the database never had, an action file of an unknown action.
     const cancelled = await storedAction('cancelled', ['cancelled']);
     await placeFile(layout, layout.action.inflight, actionFileName(cancelled.id), actionFileFromMessage(cancelled));
@@ -191,10 +191,10 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
     expect(kinds(found.drift)).toEqual(
       expect.arrayContaining([
         ['action-file-missing', inflight.id, undefined],
-        ['command-file-missing', inflight.id, prepared.id],
-        ['command-file-missing', inflight.id, sent.id],
-        ['command-stale-copy', inflight.id, finished.id],
-        ['command-result-unrecorded', inflight.id, unrecorded.id],
+        ['command-file-missing', inflight.id, prepared],
+        ['command-file-missing', inflight.id, sent],
+        ['command-stale-copy', inflight.id, finished],
+        ['command-result-unrecorded', inflight.id, unrecorded],
         ['action-finished-in-inflight', cancelled.id, undefined],
         ['command-without-row', cancelled.id, 8_888_888],
         ['action-without-row', 9_999_999, undefined],
@@ -216,12 +216,12 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
     );
     // Where the fixes put things: where the daemon's own steps pick them up.
     expect(JSON.parse(readFileSync(join(layout.action.new, actionFileName(inflight.id)), 'utf8'))).toMatchObject({ id: inflight.id, status: 'inflight' });
-    const rewritten = JSON.parse(readFileSync(join(layout.command.ready, commandFileName(inflight.id, prepared.id)), 'utf8'));
-    expect(rewritten).toMatchObject({ id: prepared.id, status: 'prepared', action: { id: inflight.id, name: 'lost files' }, agent: { id: agents[0].id, queueloc: agents[0].queueloc } });
-    expect(existsSync(join(layout.command.inflight, commandFileName(inflight.id, sent.id)))).toBe(true);
-    expect(existsSync(join(layout.command.inflight, commandFileName(inflight.id, finished.id)))).toBe(false);
-    expect(readFileSync(join(layout.command.done, commandFileName(inflight.id, finished.id)), 'utf8')).toBe('{"answer": true}');
-    expect(existsSync(join(layout.command.returned, commandFileName(inflight.id, unrecorded.id)))).toBe(true);
+    const rewritten = JSON.parse(readFileSync(join(layout.command.ready, commandFileName(inflight.id, prepared)), 'utf8'));
+    expect(rewritten).toMatchObject({ id: prepared, status: 'prepared', action: { id: inflight.id, name: 'lost files' }, agent: { id: agents[0].id, queueloc: agents[0].queueloc } });
+    expect(existsSync(join(layout.command.inflight, commandFileName(inflight.id, sent)))).toBe(true);
+    expect(existsSync(join(layout.command.inflight, commandFileName(inflight.id, finished)))).toBe(false);
+    expect(readFileSync(join(layout.command.done, commandFileName(inflight.id, finished)), 'utf8')).toBe('{"answer": true}');
+    expect(existsSync(join(layout.command.returned, commandFileName(inflight.id, unrecorded)))).toBe(true);
     expect(existsSync(join(layout.action.new, actionFileName(cancelled.id)))).toBe(true);
     expect(readFileSync(join(layout.command.invalid, `${commandFileName(cancelled.id, 8_888_888)}.reason.txt`), 'utf8')).toContain(`command 8888888 of action ${cancelled.id} is not in the database`);
 
@@ -232,7 +232,7 @@ describe('mig-spool init, status, submit, inspect and reconcile, against the rea
     expect((await spool(['run', '--once'])).code).toBe(0);
     expect(existsSync(join(layout.action.inflight, actionFileName(inflight.id)))).toBe(true);
     expect(readFileSync(join(layout.action.invalid, `${actionFileName(cancelled.id)}.reason.txt`), 'utf8')).toContain('cancelled');
-    expect((await t.clients.commands.getCommand({ id: unrecorded.id })).command).toMatchObject({ status: 'success', results: [{ foundanything: true }] });
+    expect((await t.clients.commands.getCommand({ id: unrecorded })).command).toMatchObject({ status: 'success', results: [{ foundanything: true }] });
     expect(await spool(['reconcile'])).toMatchObject({ code: 0, out: expect.stringContaining('spool and database agree') });
   });
 });

@@ -2,12 +2,12 @@ import type { DataServiceClients } from '@mig-data/client';
 import type { Agent } from '@mig-data/contract';
 
 /**
- * The agents a target expression reaches, as FleetService.ExpandTarget answers (online or idle,
- * one per queueloc, ordered by queueloc). The one place mig-operator calls ExpandTarget, and an
- * async iterable so that callers already read it as a stream: when the RPC becomes
- * server-streaming, only this function changes.
+ * The agents a target expression reaches, as FleetService.ExpandTarget streams them (online or
+ * idle, one per queueloc, ordered by queueloc, batches read from one snapshot): the one place
+ * mig-operator calls ExpandTarget. Leaving the loop early cancels the stream.
  */
 export async function* expandTarget(clients: DataServiceClients, target: string): AsyncIterable<Agent> {
-  const { agents } = await clients.fleet.expandTarget({ target, withEnvironment: false });
-  yield* agents;
+  for await (const batch of clients.fleet.expandTarget({ target, withEnvironment: false, identitiesOnly: false, batchSize: 0 })) {
+    yield* batch.agents;
+  }
 }
