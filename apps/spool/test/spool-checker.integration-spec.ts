@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Action } from '@mig-data/contract';
+import { actionMessageFromFile } from '@mig-data/client';
 import { formatActionFile, parseActionFile } from '@mig-data/domain';
 import { startDataServiceProcess, type DataServiceProcess } from './support/data-service-process';
 import type { AgentAnswer } from './support/relay-simulator';
@@ -29,10 +29,11 @@ describe('the spool/database checker', () => {
       await mkdir(join(spoolDir, half), { recursive: true });
     }
     // What a daemon would have done for one action to three agents, each answering success.
-    const file = parseActionFile(await actionFileText(signer, { name: 'checked', target: groupTarget('checker') }));
-    const { action } = await service.clients.actions.createAction({ action: Action.fromPartial({ ...file, id: 0, status: 'preparing' } as Partial<Action>) });
+    const text = await actionFileText(signer, { name: 'checked', target: groupTarget('checker') });
+    const file = parseActionFile(text);
+    const { action } = await service.clients.actions.createAction({ action: { ...actionMessageFromFile(text), status: 'preparing' } });
     actionId = action!.id;
-    const { commands } = await service.clients.commands.createCommands({ actionId, agentIds: agents.map((agent) => agent.id) });
+    const { commands } = await service.clients.commands.createCommands({ actionId, agentIds: agents.map((agent) => agent.id), starttime: undefined });
     commandIds = commands.map((command) => command.id);
     await service.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' });
     for (const [index, command] of commands.entries()) {
@@ -40,10 +41,10 @@ describe('the spool/database checker', () => {
       const answer: AgentAnswer = { status: 'success', results: [{ foundanything: true, elements: { command: command.id } }, { foundanything: false }] };
       answers.set(command.id, answer);
       await service.clients.commands.markCommandSent({ id: command.id });
-      await service.clients.commands.finishCommand({ id: command.id, status: answer.status, results: answer.results, agentQueueloc: agent.queueloc, agentPid: agent.pid });
+      await service.clients.commands.finishCommand({ id: command.id, status: answer.status, results: answer.results, agentQueueloc: agent.queueloc, agentPid: agent.pid, finishtime: undefined });
       await writeFile(join(spoolDir, 'command/done', `${actionId}-${command.id}.json`), JSON.stringify({ id: command.id, action: { id: actionId }, agent, status: 'success', results: answer.results, index }));
     }
-    await service.clients.actions.finishAction({ id: actionId });
+    await service.clients.actions.finishAction({ id: actionId, finishtime: undefined, force: false });
     await writeFile(join(spoolDir, 'action/done', `${actionId}.json`), JSON.stringify(formatActionFile({ ...file, id: actionId, status: 'completed' })));
     // An unsigned action that never got a row, in action/invalid.
     await writeFile(join(spoolDir, 'action/invalid', 'unsigned.json'), await actionFileText(signer, { name: 'refused', target: groupTarget('checker'), unsigned: true }));
@@ -89,8 +90,7 @@ describe('the spool/database checker', () => {
 
   it('names results that are not what the agent answered, and an action recorded twice', async () => {
     answers.set(commandIds[2], { status: 'success', results: [{ foundanything: true, elements: { command: -1 } }] });
-    const file = parseActionFile(await actionFileText(signer, { name: 'checked', target: groupTarget('checker') }));
-    const { action: twin } = await service.clients.actions.createAction({ action: Action.fromPartial({ ...file, id: 0 } as Partial<Action>) });
+    const { action: twin } = await service.clients.actions.createAction({ action: actionMessageFromFile(await actionFileText(signer, { name: 'checked', target: groupTarget('checker') })) });
     const problems = (await check()).problems;
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^command ${commandIds[2]} of action ${actionId}: database results .* are not what the agent answered`)), `action "checked": 2 database rows (ids ${[actionId, twin!.id].sort().join(', ')}), expected at most 1`]));
   });

@@ -1,5 +1,6 @@
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { listWorkFiles, moveFile, placeFile, spoolLayout, type SpoolLayout } from '@mig-data/spool';
 import type { SeededRandom } from './seeded-random';
 
 /** What an agent answers for one command: MIG's returned command carries these two. */
@@ -49,16 +50,17 @@ export interface RelayStats {
 export class RelaySimulator {
   readonly stats: RelayStats = { sent: 0, returned: 0, duplicates: 0 };
   readonly answers = new Map<number, AgentAnswer>();
+  /** What was placed in command/returned, by command id: a duplicate delivers the same bytes again. */
+  private readonly delivered = new Map<number, string>();
   private readonly pending = new Set<Promise<void>>();
   private readonly errors: Error[] = [];
   private timer?: NodeJS.Timeout;
   private scanning?: Promise<void>;
   private stopped = false;
+  private readonly layout: SpoolLayout;
 
-  constructor(private readonly options: RelaySimulatorOptions) {}
-
-  private directory(state: 'ready' | 'inflight' | 'returned'): string {
-    return join(this.options.spoolDir, 'command', state);
+  constructor(private readonly options: RelaySimulatorOptions) {
+    this.layout = spoolLayout(options.spoolDir);
   }
 
   start(): void {
@@ -84,23 +86,12 @@ export class RelaySimulator {
   }
 
   private async scan(): Promise<void> {
-    let names: string[];
-    try {
-      names = (await readdir(this.directory('ready'))).filter((name) => name.endsWith('.json') && !name.startsWith('.'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // the daemon has not made the layout yet
-      throw error;
-    }
+    let names = await listWorkFiles(this.layout.command.ready);
     if (this.options.randomOrder) names = this.options.random.shuffled(names);
     for (const name of names) {
       if (this.stopped) return;
-      try {
-        await rename(join(this.directory('ready'), name), join(this.directory('inflight'), name));
-      } catch (error) {
-        // Gone since the listing: expired and returned by the daemon itself.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
+      // False when it is gone since the listing: expired and returned by the daemon itself.
+      if (!(await moveFile(this.layout.command.ready, this.layout.command.inflight, name))) continue;
       this.stats.sent++;
       this.later(() => this.returnCommand(name, false));
     }
@@ -123,7 +114,7 @@ export class RelaySimulator {
     } else {
       let text: string;
       try {
-        text = await readFile(join(this.directory('inflight'), name), 'utf8');
+        text = await readFile(join(this.layout.command.inflight, name), 'utf8');
       } catch (error) {
         // Gone from inflight: the daemon returned it as expired before the agent answered.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
@@ -135,7 +126,7 @@ export class RelaySimulator {
       content = JSON.stringify({ ...command, status: answer.status, results: answer.results, finishtime: new Date().toISOString() });
       this.delivered.set(commandId, content);
     }
-    await placeFile(this.directory('returned'), name, content);
+    await placeFile(this.layout, this.layout.command.returned, name, content);
     if (duplicate) {
       this.stats.duplicates++;
     } else {
@@ -143,8 +134,6 @@ export class RelaySimulator {
       if (this.options.random.chance(this.options.duplicateRate ?? 0)) this.later(() => this.returnCommand(name, true));
     }
   }
-
-  private readonly delivered = new Map<number, string>();
 }
 
 /** Success, with one result per operation that names the command, so a result recorded on the wrong command shows. */
@@ -160,25 +149,4 @@ function defaultAnswer(command: ReturnedCommandInput): AgentAnswer {
       errors: null,
     })),
   };
-}
-
-/** Until libs/spool exists: the contract's placement (tmp inside the spool, fsync, rename, directory fsync). */
-async function placeFile(directory: string, name: string, content: string): Promise<void> {
-  const tmp = join(directory, '..', '..', 'tmp');
-  await mkdir(tmp, { recursive: true, mode: 0o750 });
-  const tmpPath = join(tmp, `.relay-${process.pid}-${Math.random().toString(36).slice(2)}-${name}`);
-  const file = await open(tmpPath, 'w', 0o640);
-  try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmpPath, join(directory, name));
-  const handle = await open(directory, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
