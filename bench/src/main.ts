@@ -9,7 +9,7 @@ import { connectEcho } from './echo/echo-client';
 import { openBenchDatabase } from './harness/bench-database';
 import { runScenario } from './harness/run-scenario';
 import { spawnServer } from './harness/service-process';
-import { BENCH_SCRATCH_DIR, DATA_SERVICE_MAIN, ECHO_SERVER_MAIN } from './harness/workspace-paths';
+import { BENCH_SCRATCH_DIR, DATA_SERVICE_MAIN, ECHO_SERVER_MAIN, SPOOL_MAIN } from './harness/workspace-paths';
 import type { BenchResults, ScenarioResult } from './report/bench-results';
 import { writeResults } from './report/write-results';
 import { BENCH_SCENARIOS } from './scenarios/bench-scenarios';
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     log(`--only: no scenario ${unknown.join(', ')}; scenarios: ${BENCH_SCENARIOS.map((scenario) => scenario.id).join(', ')}`);
     return 2;
   }
-  for (const built of [DATA_SERVICE_MAIN, ECHO_SERVER_MAIN]) {
+  for (const built of [DATA_SERVICE_MAIN, ECHO_SERVER_MAIN, SPOOL_MAIN]) {
     if (!existsSync(built)) {
       log(`${built} is missing: build first, or run the bench as \`npm run bench\` (npx nx run bench:run), which builds what it needs`);
       return 2;

@@ -47,12 +47,9 @@ describe('bench --smoke', () => {
     ]);
   });
 
-  it('measures the service on every scenario but the spool ones, with sane numbers and the same work as each baseline', () => {
+  it('measures the service on every scenario, with sane numbers and the same work as each baseline', () => {
     for (const scenario of results.scenarios) {
-      if (scenario.id.startsWith('spool')) {
-        expect(scenario.serviceNotMeasured).toBe('spool app not built yet');
-        continue;
-      }
+      expect(scenario.serviceNotMeasured).toBeUndefined();
       const service = scenario.service!;
       expect(service.samples).toHaveLength(results.repetitions);
       for (const value of service.samples) expect(Number.isFinite(value) && value > 0).toBe(true);
@@ -73,12 +70,18 @@ describe('bench --smoke', () => {
     expect(work('get-by-id')).toEqual([results.sizes.getCalls, results.sizes.getCalls]);
     const placed = results.scenarios.find((scenario) => scenario.id === 'spool-placement')!.baselines[0].work;
     expect(placed).toEqual([results.sizes.spoolFiles, results.sizes.spoolFiles]);
+    expect(work('spool-placement')).toEqual([results.sizes.spoolFiles, results.sizes.spoolFiles]);
+    // End to end: every command's result recorded, and the figures beside it for each run.
+    expect(work('spool-end-to-end')).toEqual([results.sizes.spoolFiles, results.sizes.spoolFiles]);
+    const notes = results.scenarios.find((scenario) => scenario.id === 'spool-end-to-end')!.notes;
+    expect(notes).toEqual([expect.stringMatching(/^run 1: all 100 commands in command\/ready after [\d.]+ s, every result recorded after [\d.]+ s \([\d,]+ commands\/s\); daemon peak RSS \d+ MiB$/), expect.stringMatching(/^run 2: /)]);
   });
 
   it('writes a Markdown table with a row per side and the ratios', () => {
     expect(table).toContain('| create the commands of one action | 2,000 agents | service: CreateCommands RPC |');
     expect(table).toMatch(/\| {2}\| {2}\| copy: COPY into commands \| [\d,.]+ rows\/s \| [\d,.]+–[\d,.]+ \| \d+\.\d\d \(/);
-    expect(table).toContain('not measured: spool app not built yet');
+    expect(table).not.toContain('not measured');
+    expect(table).toContain('| spool: place command files in command/ready | 100 files | service: libs/spool placeFiles, batches of 5,000 |');
   });
 
   it('reports its progress on stderr', () => {

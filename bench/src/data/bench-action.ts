@@ -1,6 +1,7 @@
 import type { DataServiceClients } from '@mig-data/client';
 import type { Action } from '@mig-data/contract';
-import { generateKeyPair, signAction } from '@mig-data/pgp';
+import { formatActionFile } from '@mig-data/domain';
+import { generateKeyPair, signAction, signActionFile } from '@mig-data/pgp';
 
 /**
  * Stores actions the way a real investigator does: an investigator registered through
@@ -14,29 +15,17 @@ export class BenchInvestigator {
 
   async createAction(name: string): Promise<number> {
     const privateKey = await (this.armoredPrivateKey ??= this.register());
-    // Signatures cover whole seconds.
-    const now = Math.floor(Date.now() / 1000) * 1000;
-    const unsigned: Action = {
-      id: 0,
-      name,
-      target: "queueloc LIKE 'linux.%'",
-      description: { author: 'mig-data bench', email: 'bench@example.net', url: '', revision: 1 },
-      threat: { ref: '', level: 'info', family: 'benchmark', type: 'system' },
-      validfrom: new Date(now - 60_000),
-      expireafter: new Date(now + 24 * 3_600_000),
-      operations: [{ module: 'file', parameters: { searches: { s1: { names: ['fusermount'], paths: ['/usr'] } } } }],
-      pgpsignatures: [],
-      starttime: undefined,
-      finishtime: undefined,
-      lastupdatetime: undefined,
-      status: 'preparing',
-      syntaxversion: 2,
-      counters: undefined,
-      investigators: [],
-    };
+    const unsigned = unsignedAction(name, "queueloc LIKE 'linux.%'");
     const signature = await signAction({ ...unsigned, validfrom: unsigned.validfrom!, expireafter: unsigned.expireafter! }, privateKey);
-    const { action } = await this.clients.actions.createAction({ action: { ...unsigned, pgpsignatures: [signature] } });
+    const { action } = await this.clients.actions.createAction({ action: { ...unsigned, status: 'preparing', pgpsignatures: [signature] } });
     return action!.id;
+  }
+
+  /** A signed MIG action file (the JSON an investigator drops into the spool's action/new) for `target`. */
+  async signedActionFile(name: string, target: string): Promise<string> {
+    const privateKey = await (this.armoredPrivateKey ??= this.register());
+    const { status: _status, investigators: _investigators, counters: _counters, ...file } = unsignedAction(name, target);
+    return JSON.stringify(formatActionFile(await signActionFile({ ...file, id: undefined }, privateKey)));
   }
 
   private async register(): Promise<string> {
@@ -45,4 +34,27 @@ export class BenchInvestigator {
     await this.clients.investigators.createInvestigator({ name: 'mig-data bench', publickey: keys.armoredPublicKey });
     return keys.armoredPrivateKey;
   }
+}
+
+function unsignedAction(name: string, target: string): Action {
+  // Signatures cover whole seconds.
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  return {
+    id: 0,
+    name,
+    target,
+    description: { author: 'mig-data bench', email: 'bench@example.net', url: '', revision: 1 },
+    threat: { ref: '', level: 'info', family: 'benchmark', type: 'system' },
+    validfrom: new Date(now - 60_000),
+    expireafter: new Date(now + 24 * 3_600_000),
+    operations: [{ module: 'file', parameters: { searches: { s1: { names: ['fusermount'], paths: ['/usr'] } } } }],
+    pgpsignatures: [],
+    starttime: undefined,
+    finishtime: undefined,
+    lastupdatetime: undefined,
+    status: '',
+    syntaxversion: 2,
+    counters: undefined,
+    investigators: [],
+  };
 }

@@ -15,9 +15,13 @@ export interface ChildServer {
 export interface SpawnServerOptions {
   /** The script to run with this Node. */
   main: string;
+  /** Its arguments. */
+  args?: string[];
   env: NodeJS.ProcessEnv;
-  /** A stderr line matching this, with the address as its first group, means it is ready. */
+  /** A line matching this, with the address as its first group, means it is ready. */
   readyLine: RegExp;
+  /** Where that line comes (default stderr: the data service logs there; the spool daemon logs on stdout). */
+  readyOn?: 'stderr' | 'stdout';
   name: string;
   startTimeoutMs?: number;
 }
@@ -27,7 +31,8 @@ export interface SpawnServerOptions {
  * an event loop or a heap with what it measures, and the server's memory can be read on its own.
  */
 export function spawnServer(options: SpawnServerOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, [options.main], { env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [options.main, ...(options.args ?? [])], { env: options.env, stdio: options.readyOn === 'stdout' ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'ignore', 'pipe'] });
+  const readyStream = options.readyOn === 'stdout' ? child.stdout! : child.stderr!;
   // A bench interrupted half-way leaves no server behind.
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
@@ -44,8 +49,8 @@ export function spawnServer(options: SpawnServerOptions): Promise<ChildServer> {
       reject(new Error(`${error.message}; its last words: ${recent.join(' | ') || '(none)'}`));
     };
     let buffered = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    readyStream.setEncoding('utf8');
+    readyStream.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';

@@ -5,7 +5,8 @@ import { doubleAgentsScenario, offlineAgentsScenario, targetExpansionScenario, t
 import { getByIdScenario } from './get-by-id';
 import { heartbeatBatchesScenario } from './heartbeat-batches';
 import { singleHeartbeatsScenario } from './single-heartbeats';
-import { spoolEndToEndScenario, spoolPlacementScenario } from './spool-placement';
+import { spoolEndToEndScenario } from './spool-end-to-end';
+import { spoolPlacementScenario } from './spool-placement';
 
 export interface BenchScenario {
   /** Names the scenario in --only, the JSON and the table. */

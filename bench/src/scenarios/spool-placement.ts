@@ -1,12 +1,15 @@
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureSpoolLayout, placeFiles, spoolLayout, type SpoolFile } from '@mig-data/spool';
 import type { BenchContext } from '../harness/bench-context';
 import { rate, secondsSince, type Scenario } from '../harness/scenario';
 
 /**
- * Placing command files in command/ready (spec/spool.md): the spool app will do it; the
- * baseline is the bare loop the spool contract requires of every writer — write a tmp file,
- * fsync it, rename it into place, fsync the directory — on the repository's file system.
+ * Placing command files in command/ready (spec/spool.md) with libs/spool's placeFiles, as the
+ * spool daemon writes an action's commands (one batch per CreateCommands answer: every file
+ * written to tmp and fsynced, renamed, the directory fsynced once per batch), against the bare
+ * loop the contract requires of every writer — write a tmp file, fsync it, rename it into place,
+ * fsync the directory — on the repository's file system. Both leave every file durable.
  */
 export function spoolPlacementScenario(context: BenchContext): Scenario {
   const count = context.sizes.spoolFiles;
@@ -15,7 +18,22 @@ export function spoolPlacementScenario(context: BenchContext): Scenario {
     title: 'spool: place command files in command/ready',
     size: `${count.toLocaleString('en-US')} files`,
     unit: 'files/s',
-    service: { notMeasured: 'spool app not built yet' },
+    service: {
+      id: 'service',
+      label: `libs/spool placeFiles, batches of ${PLACEMENT_BATCH.toLocaleString('en-US')}`,
+      run: async (repetition) => {
+        const layout = spoolLayout(join(root, `service-${repetition}-${Date.now()}`));
+        await mkdir(layout.root, { recursive: true });
+        await ensureSpoolLayout(layout);
+        const files: SpoolFile[] = Array.from({ length: count }, (_, index) => ({ name: `${ACTION_ID}-${FIRST_COMMAND_ID + index}.json`, content: commandFile(FIRST_COMMAND_ID + index) }));
+        const start = performance.now();
+        for (let first = 0; first < count; first += PLACEMENT_BATCH) await placeFiles(layout, layout.command.ready, files.slice(first, first + PLACEMENT_BATCH));
+        const seconds = secondsSince(start);
+        const placed = (await readdir(layout.command.ready)).length;
+        await rm(layout.root, { recursive: true, force: true });
+        return rate(placed, seconds);
+      },
+    },
     baselines: [
       {
         id: 'fsync-rename',
@@ -56,18 +74,8 @@ export function spoolPlacementScenario(context: BenchContext): Scenario {
   };
 }
 
-/** Spool end to end: an action dropped in action/new until all its commands are in command/ready. */
-export function spoolEndToEndScenario(context: BenchContext): Scenario {
-  return {
-    title: 'spool end to end: action/new → all commands in command/ready',
-    size: `${context.sizes.spoolFiles.toLocaleString('en-US')} agents`,
-    unit: 's',
-    service: { notMeasured: 'spool app not built yet' },
-    baselines: [],
-    targets: [],
-  };
-}
-
+/** The spool daemon places an action's command files in batches of this many (`mig-spool run --fan-out-chunk`, its default). */
+const PLACEMENT_BATCH = 5000;
 const ACTION_ID = 6143217648391456;
 const FIRST_COMMAND_ID = 6143217648400000;
 
