@@ -33,8 +33,9 @@ describe('the spool/database checker', () => {
     const file = parseActionFile(text);
     const { action } = await service.clients.actions.createAction({ action: { ...actionMessageFromFile(text), status: 'preparing' } });
     actionId = action!.id;
-    const { commands } = await service.clients.commands.createCommands({ actionId, agentIds: agents.map((agent) => agent.id), starttime: undefined });
-    commandIds = commands.map((command) => command.id);
+    const created = await service.clients.commands.createCommands({ actionId, agentIds: agents.map((agent) => agent.id), starttime: undefined });
+    const commands = created.commandIds.map((id, index) => ({ id, agentId: created.agentIds[index] }));
+    commandIds = created.commandIds;
     await service.clients.actions.updateActionStatus({ id: actionId, status: 'inflight' });
     for (const [index, command] of commands.entries()) {
       const agent = agents.find((candidate) => candidate.id === command.agentId)!;

@@ -96,12 +96,13 @@ async function liveAgentsTarget(context: BenchContext, count: number): Promise<s
   let high = first[first.length - 1];
   for (let attempt = 0; attempt < 20; attempt++) {
     const target = `id >= ${low} AND id <= ${high}`;
-    const { agents } = await context.clients.fleet.expandTarget({ target, withEnvironment: false });
-    if (agents.length === count) return target;
-    if (agents.length > count) {
-      high = agents.map((agent) => agent.id).sort((a, b) => a - b)[count - 1];
+    const reached: number[] = [];
+    for await (const batch of context.clients.fleet.expandTarget({ target, withEnvironment: false, identitiesOnly: true, batchSize: 10_000 })) reached.push(...(batch.identities?.ids ?? []));
+    if (reached.length === count) return target;
+    if (reached.length > count) {
+      high = reached.sort((a, b) => a - b)[count - 1];
     } else {
-      const more = await liveIds(high, count - agents.length);
+      const more = await liveIds(high, count - reached.length);
       if (more.length === 0) break;
       high = more[more.length - 1];
     }
