@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { mainPool } from './repositories/pool-query';
 
 /** What a connection pool holds right now, read-only, for metrics. */
 export interface PoolStats {
@@ -15,8 +16,8 @@ export function statsOfPool(pool: Pool): PoolStats {
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
-/** The main pool's figures: TypeORM's postgres driver keeps its pg Pool as `master`. */
+/** The main pool's figures. */
 export function databasePoolStats(database: DataSource): PoolStats {
-  const pool = (database.driver as unknown as { master?: Pool }).master;
+  const pool = mainPool(database);
   return pool ? statsOfPool(pool) : { total: 0, idle: 0, waiting: 0 };
 }

@@ -4,6 +4,7 @@ import { ADVISORY_LOCKS } from '../advisory-locks';
 import { AgentEntity, type AgentRow } from '../entities/agent.entity';
 import { MIG_FUTURE_DATE } from '../mig-unset-values';
 import { AGENT_COLUMNS } from './agent-rows';
+import { poolQuery, type PreparedStatement } from './pool-query';
 import { DEADLOCK_DETECTED, sqlState } from './postgres-errors';
 import { returnedRows } from './structured-query';
 
@@ -25,9 +26,13 @@ export class AgentRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records heartbeats in one transaction, whatever their number: the live agents (same queueloc
-   * and pid, not offline) are updated and set online in one statement, the rest registered in
-   * another. Heartbeats of one agent repeated in the batch collapse to its latest.
+   * Records heartbeats, whatever their number: the live agents (same queueloc and pid, not
+   * offline) are updated and set online in one statement, which is its own transaction (nearly
+   * every batch is of known agents only: one round trip, no BEGIN and COMMIT around it); the rest
+   * are registered in a second transaction. Heartbeats of one agent repeated in the batch collapse
+   * to its latest. Nothing is answered before both have committed; when the second fails, the
+   * first stays committed and the call fails: the caller's retry of the whole batch is harmless, as
+   * a heartbeat never moves a stored time back.
    * Only registering takes the advisory lock (two replicas never register the same agent twice):
    * batches of known agents, nearly all of them, run side by side. After the lock, the update is
    * tried again for the unknown ones, in case another transaction registered them meanwhile. Two
@@ -45,23 +50,19 @@ export class AgentRepository {
     }
     const unique = [...latestByAgent.values()];
 
-    const outcomeByAgent = await retryOnDeadlock(() =>
+    const updatedAtOnce = await retryOnDeadlock(() => poolQuery<{ id: number; queueloc: string; pid: number }>(this.dataSource, UPDATE_LIVE_AGENTS, updateLiveValues(unique)));
+    const known = new Map(updatedAtOnce.map((row): [string, HeartbeatOutcome] => [agentKey(row.queueloc, row.pid), { agentId: row.id, registered: false }]));
+    const rest = unique.filter((h) => !known.has(agentKey(h.queueloc, h.pid)));
+    // Registering, for the agents the update did not find: a transaction under the registration lock.
+    const registering = async () => retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         const outcomes = new Map<string, HeartbeatOutcome>();
         const updateLive = async (batch: Heartbeat[]) => {
-          const updated = await returnedRows<{ id: number; queueloc: string; pid: number }>(manager, UPDATE_LIVE_AGENTS, [
-            batch.map((h) => h.queueloc),
-            batch.map((h) => h.pid),
-            batch.map((h) => h.heartbeatts),
-            batch.map((h) => JSON.stringify(h.environment ?? null)),
-            batch.map((h) => JSON.stringify(h.tags ?? null)),
-          ]);
+          const updated = await returnedRows<{ id: number; queueloc: string; pid: number }>(manager, UPDATE_LIVE_AGENTS.text, updateLiveValues(batch));
           for (const row of updated) outcomes.set(agentKey(row.queueloc, row.pid), { agentId: row.id, registered: false });
         };
-        const unknown = () => unique.filter((h) => !outcomes.has(agentKey(h.queueloc, h.pid)));
+        const unknown = () => rest.filter((h) => !outcomes.has(agentKey(h.queueloc, h.pid)));
 
-        await updateLive(unique);
-        if (unknown().length === 0) return outcomes;
         await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.agentRegistration]);
         await updateLive(unknown());
         const fresh = unknown();
@@ -93,6 +94,7 @@ export class AgentRepository {
         return outcomes;
       }),
     );
+    const outcomeByAgent = rest.length === 0 ? known : new Map([...known, ...(await registering())]);
 
     // A heartbeat repeated in the batch reports the same agent; only the first mention "registered" it.
     const reported = new Set<string>();
@@ -105,9 +107,9 @@ export class AgentRepository {
     });
   }
 
-  /** By primary key, in hand-written SQL: a get-by-id is mostly fixed cost, and the ORM's query building was most of it. */
+  /** By primary key, in hand-written SQL on the pool itself: a get-by-id is mostly fixed cost. */
   async get(id: number): Promise<AgentRow> {
-    const [row]: AgentRow[] = await this.dataSource.query(`SELECT ${AGENT_COLUMNS} FROM agents WHERE agents.id = $1`, [id]);
+    const [row] = await poolQuery<AgentRow>(this.dataSource, GET_AGENT, [id]);
     if (!row) throw new NotFoundError('agent', id);
     return row;
   }
@@ -133,7 +135,9 @@ function agentKey(queueloc: string, pid: number): string {
 // such agents, the one seen last. A later heartbeat already stored is never moved back.
 // refreshtime moves with heartbeattime and loadername follows the loader that claims the queueloc,
 // as MIG's final schema has them (spec/data-model.md, "MIG's final schema").
-const UPDATE_LIVE_AGENTS = `WITH hb AS (
+const UPDATE_LIVE_AGENTS: PreparedStatement = {
+  name: 'mig-data: update live agents',
+  text: `WITH hb AS (
     SELECT * FROM unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[], $5::text[])
       AS hb(queueloc, pid, heartbeattime, environment, tags)
   ), live AS (
@@ -146,7 +150,20 @@ const UPDATE_LIVE_AGENTS = `WITH hb AS (
   SET heartbeattime = GREATEST(a.heartbeattime, live.heartbeattime), refreshtime = GREATEST(a.refreshtime, live.heartbeattime),
       status = 'online', environment = live.environment::json, tags = live.tags::json, loadername = live.loadername
   FROM live WHERE a.id = live.id
-  RETURNING a.id, a.queueloc, a.pid`;
+  RETURNING a.id, a.queueloc, a.pid`,
+};
+
+function updateLiveValues(batch: readonly Heartbeat[]): unknown[] {
+  return [
+    batch.map((h) => h.queueloc),
+    batch.map((h) => h.pid),
+    batch.map((h) => h.heartbeatts),
+    batch.map((h) => JSON.stringify(h.environment ?? null)),
+    batch.map((h) => JSON.stringify(h.tags ?? null)),
+  ];
+}
+
+const GET_AGENT: PreparedStatement = { name: 'mig-data: get agent', text: `SELECT ${AGENT_COLUMNS} FROM agents WHERE agents.id = $1` };
 
 const DEADLOCK_ATTEMPTS = 3;
 
