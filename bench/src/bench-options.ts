@@ -29,6 +29,8 @@ export interface BenchOptions {
   outDir: string;
   smoke: boolean;
   databaseUrl?: string;
+  /** Where the data service writes its V8 CPU profile (node --cpu-prof), when set. */
+  profileDir?: string;
 }
 
 const DEFAULT_SIZES: BenchSizes = {
@@ -79,6 +81,8 @@ beside it), else an embedded PostgreSQL.
   --repetitions N                 measured runs of each side, alternated (default 5)
   --only a,b                      run only these scenarios (ids as in the table)
   --out DIR                       where latest.json and latest.md go (default bench/results)
+  --profile DIR                   run the data service under node --cpu-prof, its profile written to DIR
+                                  when it stops (read it with node tools/summarize-cpu-profile.js)
 ${Object.entries(SIZE_FLAGS)
   .map(([key, flag]) => `  --${flag.padEnd(30)}  default ${DEFAULT_SIZES[key as keyof BenchSizes].toLocaleString('en-US')}`)
   .join('\n')}
@@ -98,6 +102,7 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchO
         repetitions: { type: 'string' },
         only: { type: 'string' },
         out: { type: 'string' },
+        profile: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -131,5 +136,6 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchO
     outDir: resolve(typeof values.out === 'string' ? values.out : resolve(WORKSPACE_ROOT, 'bench/results')),
     smoke,
     databaseUrl: env.DATABASE_URL || undefined,
+    profileDir: typeof values.profile === 'string' ? resolve(values.profile) : undefined,
   };
 }

@@ -67,6 +67,7 @@ async function main(): Promise<number> {
     const service = await spawnServer({
       name: 'the data service',
       main: DATA_SERVICE_MAIN,
+      nodeFlags: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
       env: {
         ...process.env,
         DATABASE_URL: database.url,
@@ -91,7 +92,7 @@ async function main(): Promise<number> {
       if (options.only.length > 0 && !options.only.includes(id)) continue;
       const scenario = create(context);
       log(`${id}: ${scenario.title}, ${scenario.size}`);
-      scenarios.push(await runScenario(id, scenario, options.repetitions, service, log));
+      scenarios.push(await runScenario(id, scenario, options.repetitions, service, { servicePid: service.pid, echoPid: echo.pid, pool }, log));
     }
   } finally {
     for (const stop of stops) await stop();

@@ -1,5 +1,6 @@
 import type { RatioResult, ScenarioResult, SideResult } from '../report/bench-results';
 import { summarize } from '../stats/summary';
+import { measureCpu, type CpuSpent, type MeteredProcesses } from './cpu-meter';
 import { isMeasured, type Sample, type Scenario, type Side } from './scenario';
 import type { ChildServer } from './service-process';
 
@@ -9,7 +10,7 @@ import type { ChildServer } from './service-process';
  * neighbour. Ratios are taken per round, between runs that sat next to each other in time.
  * A run that throws, or a side that did other work than the service, fails the scenario.
  */
-export async function runScenario(id: string, scenario: Scenario, repetitions: number, service: ChildServer, log: (line: string) => void): Promise<ScenarioResult> {
+export async function runScenario(id: string, scenario: Scenario, repetitions: number, service: ChildServer, metered: MeteredProcesses, log: (line: string) => void): Promise<ScenarioResult> {
   const result: ScenarioResult = {
     id,
     title: scenario.title,
@@ -28,25 +29,29 @@ export async function runScenario(id: string, scenario: Scenario, repetitions: n
     if (!isMeasured(scenario.service)) result.serviceNotMeasured = scenario.service.notMeasured;
     const sides: Side[] = [...(serviceSide ? [serviceSide] : []), ...scenario.baselines];
     const samples = new Map<Side, Sample[]>(sides.map((side) => [side, []]));
+    const cpu = new Map<Side, CpuSpent[]>(sides.map((side) => [side, []]));
 
     if (scenario.warmup) for (const side of sides) await side.run(-1);
     await service.resetPeakRss();
     for (let round = 0; round < repetitions; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
-        const sample = await side.run(round);
-        log(`  ${id} run ${round + 1}/${repetitions} ${side.id}: ${formatValue(sample.value)} ${scenario.unit} (${sample.work.toLocaleString('en-US')} done)`);
+        const { result: sample, cpu: spent } = await measureCpu(metered, () => side.run(round));
+        const cpuText = spent ? `; CPU ms: service ${spent.service}, echo ${spent.echo}, bench ${Math.round(spent.bench)}, database ${spent.database}` : '';
+        log(`  ${id} run ${round + 1}/${repetitions} ${side.id}: ${formatValue(sample.value)} ${scenario.unit} (${sample.work.toLocaleString('en-US')} done${cpuText})`);
         samples.get(side)!.push(sample);
+        if (spent) cpu.get(side)!.push(spent);
       }
     }
     if (serviceSide) result.servicePeakRssBytes = await service.peakRssBytes();
 
     const sideResult = (side: Side): SideResult => {
       const runs = samples.get(side)!;
-      return { id: side.id, label: side.label, samples: runs.map((s) => s.value), work: runs.map((s) => s.work), summary: summarize(runs.map((s) => s.value)) };
+      return { id: side.id, label: side.label, samples: runs.map((s) => s.value), work: runs.map((s) => s.work), summary: summarize(runs.map((s) => s.value)), cpu: cpu.get(side) };
     };
     result.service = serviceSide && sideResult(serviceSide);
     result.baselines = scenario.baselines.map(sideResult);
     result.problems.push(...sanityProblems(result));
+    result.notes.push(...cpuNotes(scenario, [...(result.service ? [result.service] : []), ...result.baselines]));
     if (result.service) {
       for (const target of scenario.targets) {
         const baseline = result.baselines.find((side) => side.id === target.baseline)!;
@@ -64,6 +69,16 @@ export async function runScenario(id: string, scenario: Scenario, repetitions: n
   }
   if (result.problems.length > 0) result.status = 'failed';
   return result;
+}
+
+/** Per side, the median CPU of each process per 1,000 units of work: which process the scenario waits on. */
+function cpuNotes(scenario: Scenario, sides: SideResult[]): string[] {
+  const measured = sides.filter((side) => side.cpu && side.cpu.length === side.work.length && side.cpu.length > 0);
+  if (measured.length === 0) return [];
+  const per1000 = (side: SideResult, process: keyof CpuSpent) => summarize(side.cpu!.map((spent, round) => (spent[process] * 1000) / side.work[round])).median;
+  const parts = measured.map((side) => `${side.id}: ${(['service', 'echo', 'bench', 'database'] as const).map((process) => `${process} ${per1000(side, process).toFixed(0)}`).join(', ')}`);
+  const counted = scenario.unit.endsWith('/s') ? scenario.unit.slice(0, -2) : 'units of the work counted';
+  return [`CPU ms per 1,000 ${counted} (median; data service, echo server, bench process, PostgreSQL backends): ${parts.join('; ')}`];
 }
 
 /** Every sample a positive finite number, and every side doing exactly the service's work (or the first baseline's). */

@@ -17,6 +17,8 @@ export interface SpawnServerOptions {
   main: string;
   /** Its arguments. */
   args?: string[];
+  /** Flags for that Node (e.g. --cpu-prof), before the script. */
+  nodeFlags?: string[];
   env: NodeJS.ProcessEnv;
   /** A line matching this, with the address as its first group, means it is ready. */
   readyLine: RegExp;
@@ -31,7 +33,7 @@ export interface SpawnServerOptions {
  * an event loop or a heap with what it measures, and the server's memory can be read on its own.
  */
 export function spawnServer(options: SpawnServerOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, [options.main, ...(options.args ?? [])], { env: options.env, stdio: options.readyOn === 'stdout' ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.main, ...(options.args ?? [])], { env: options.env, stdio: options.readyOn === 'stdout' ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'ignore', 'pipe'] });
   const readyStream = options.readyOn === 'stdout' ? child.stdout! : child.stderr!;
   // A bench interrupted half-way leaves no server behind.
   const killOnExit = () => child.kill('SIGKILL');

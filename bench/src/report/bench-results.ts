@@ -1,3 +1,4 @@
+import type { CpuSpent } from '../harness/cpu-meter';
 import type { Summary } from '../stats/summary';
 
 /** bench/results/latest.json: everything the Markdown table shows, and every sample behind it. */
@@ -41,6 +42,8 @@ export interface SideResult {
   /** What each repetition did (rows, calls, files): equal across sides. */
   work: number[];
   summary: Summary;
+  /** CPU each process spent on each repetition (Linux only). */
+  cpu?: CpuSpent[];
 }
 
 export interface RatioResult {
