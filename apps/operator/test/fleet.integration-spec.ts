@@ -1,7 +1,7 @@
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import type { Heartbeat } from '@mig-data/contract';
 import { operatorAt } from './support/run-operator';
-import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
+import { FLEET_JOBS_OFF, spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
@@ -27,7 +27,7 @@ describe('mig-operator fleet commands, against the running data service', () => 
 
   beforeAll(async () => {
     // The periodic jobs stay off: the figures below must not change under the test's feet.
-    service = await spawnDataService({ MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0', MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0' });
+    service = await spawnDataService(FLEET_JOBS_OFF);
     clients = connectDataService(service.address);
     await clients.agents.recordHeartbeats({
       heartbeats: [

@@ -7,7 +7,7 @@ import { connectDataService, type DataServiceClients } from '@mig-data/client';
 import type { AgentsStats, Heartbeat } from '@mig-data/contract';
 import { PLOTTED_MEASURES } from '../src/plot/fleet-stats-chart';
 import { operatorAt } from './support/run-operator';
-import { spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
+import { FLEET_JOBS_OFF, spawnDataService, type SpawnedDataService } from './support/spawn-data-service';
 
 const DAY_MS = 86_400_000;
 
@@ -51,7 +51,7 @@ describe('mig-operator stats --plot, against the running data service', () => {
   const run = operatorAt(() => service.address);
 
   beforeAll(async () => {
-    service = await spawnDataService({ MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0', MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0' });
+    service = await spawnDataService(FLEET_JOBS_OFF);
     clients = connectDataService(service.address);
     scratch = await mkdtemp(join(tmpdir(), 'stats-plot-'));
   });

@@ -10,6 +10,9 @@ export interface SpawnedDataService {
   stop(): Promise<void>;
 }
 
+/** Settings that turn the periodic fleet jobs off: statuses and statistics then change only when a test changes them. */
+export const FLEET_JOBS_OFF = { MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0', MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0' };
+
 const MAIN = join(__dirname, '../../../data-service/dist/main.js');
 
 /**
