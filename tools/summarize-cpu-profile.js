@@ -2,7 +2,7 @@
 // area (our code, grpc-js, pg, TypeORM, protobuf, node internals, idle, GC) and by function, self
 // time. Used to profile the data service under the bench's load (bench/README.md, "Profiles").
 //   node tools/summarize-cpu-profile.js FILE.cpuprofile... [--top N] [--from FILE_PART]
-// --from grpc/unary.js starts counting at the first sample whose stack runs that file (the first
+// --from grpc/rpc-handlers.js starts counting at the first sample whose stack runs that file (the first
 // call served), leaving the process's start-up (module loading, migrations) out.
 const { readFileSync } = require('node:fs');
 
