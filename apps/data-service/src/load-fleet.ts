@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadFleet } from '@mig-data/database';
+import { loadFleet, PRODUCTION_LIKE, productionLikeFleet } from '@mig-data/database';
 import { ConfigError, readServiceConfig } from './config/service-config';
 import { createLogger } from './logging/logger';
 import { openDatabase } from './start-data-service';
@@ -8,19 +8,20 @@ const USAGE = `Usage: node apps/data-service/dist/load-fleet.js [--agents N] [--
    or: npx nx run data-service:load-fleet -- --agents 1000000
 Appends a generated MIG fleet (libs/database loadFleet) to the database the service would use
 (DATABASE_URL, else the embedded PostgreSQL in MIG_DATA_DIR), migrating it first.
-  --agents N      agent rows in all (default 1000000)
-  --endpoints N   distinct endpoints (default: agents / 10)
-  --days D        history in days (default 30)`;
+  --agents N      agent rows in all (default 1000000; MIG's production size: 21000000)
+  --endpoints N   distinct endpoints (default: agents / 10, at most ${PRODUCTION_LIKE.maxEndpoints}, as MIG's production fleet)
+  --days D        history in days (default ${PRODUCTION_LIKE.days}, as MIG's production database)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000000' }, endpoints: { type: 'string' }, days: { type: 'string', default: '30' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { agents: { type: 'string', default: '1000000' }, endpoints: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) {
     console.log(USAGE);
     return 0;
   }
   const agents = Number(values.agents);
-  const endpoints = values.endpoints === undefined ? Math.max(1, Math.floor(agents / 10)) : Number(values.endpoints);
-  const days = Number(values.days);
+  const shape = productionLikeFleet(agents);
+  const endpoints = values.endpoints === undefined ? shape.endpoints : Number(values.endpoints);
+  const days = values.days === undefined ? shape.days : Number(values.days);
   if (!Number.isInteger(agents) || !Number.isInteger(endpoints) || agents < endpoints || endpoints < 1 || !(days > 0)) {
     console.error(`--agents and --endpoints must be positive integers with at least one agent per endpoint, --days positive\n${USAGE}`);
     return 2;

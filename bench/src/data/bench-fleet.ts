@@ -1,9 +1,7 @@
 import type { Pool } from 'pg';
-import { loadFleet } from '@mig-data/database';
+import { loadFleet, productionLikeFleet } from '@mig-data/database';
 import { ProgressBar } from '../progress/progress-bar';
 
-/** Agent rows per endpoint: MIG's table keeps every agent an endpoint ever ran, most of them long offline. */
-const AGENTS_PER_ENDPOINT = 10;
 /** Load times per row on the 2-CPU machine the bench was written on (21 million agents in 11 minutes, 20 million commands in 3). */
 const LOAD_MS_PER_AGENT = 0.032;
 const LOAD_MS_PER_COMMAND = 0.01;
@@ -28,13 +26,12 @@ export interface BenchFleet {
   agents: number;
 }
 
-/** Loads a fleet of `agents` rows dated `now` with the database lib's loader (see loadFleet for its shape), showing progress. */
+/** Loads a fleet of `agents` rows shaped as MIG's production one, dated `now`, with the database lib's loader (see loadFleet), showing progress. */
 export async function loadBenchFleet(pool: Pool, agents: number, now: Date): Promise<BenchFleet> {
   const progress = new ProgressBar('loading agents', agents);
   let shown = 0;
   await loadFleet(pool, {
-    endpoints: Math.max(1, Math.floor(agents / AGENTS_PER_ENDPOINT)),
-    agents,
+    ...productionLikeFleet(agents),
     now,
     onProgress: (loaded) => {
       progress.advance(loaded.agents - shown);
@@ -42,11 +39,17 @@ export async function loadBenchFleet(pool: Pool, agents: number, now: Date): Pro
     },
   });
   progress.finish();
+  const fleet = await loadedFleet(pool);
+  if (fleet.agents !== agents) throw new Error(`the fleet load left ${fleet.agents} agents; expected ${agents}`);
+  return fleet;
+}
+
+/** The fleet in the database: the scenarios address agents by id range, so one loader, one sequence, no gaps. */
+export async function loadedFleet(pool: Pool): Promise<BenchFleet> {
   const { rows } = await pool.query<{ low: string; high: string; count: string }>('SELECT min(id) AS low, max(id) AS high, count(*) AS count FROM agents');
   const [{ low, high, count }] = rows;
-  // The scenarios address agents by id range: one loader, one sequence, no gaps.
-  if (Number(count) !== agents || Number(high) - Number(low) + 1 !== agents) {
-    throw new Error(`the fleet load left ${count} agents with ids from ${low} to ${high}; expected ${agents} consecutive ids`);
+  if (Number(count) === 0 || Number(high) - Number(low) + 1 !== Number(count)) {
+    throw new Error(`the fleet has ${count} agents with ids from ${low} to ${high}; expected consecutive ids, as loadFleet alone leaves them`);
   }
-  return { firstAgentId: Number(low), agents };
+  return { firstAgentId: Number(low), agents: Number(count) };
 }

@@ -1,9 +1,7 @@
 import { MIG_FUTURE_DATE } from '../mig-unset-values';
+import { rowsOf, type SqlRunner } from '../sql-runner';
 
-/** Anything that runs one SQL statement with parameters: a TypeORM DataSource, a pg Pool or Client. */
-export interface SqlRunner {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+export type { SqlRunner } from '../sql-runner';
 
 export interface FleetShape {
   /** Distinct endpoints (queuelocs). */
@@ -21,6 +19,18 @@ export interface FleetShape {
   onProgress?(loaded: { endpoints: number; agents: number }): void;
 }
 
+/**
+ * MIG's production database (mozilla/mig#135): two years of history, about 21 million agent rows,
+ * every agent restart a row, on about 200,000 live endpoints. 207,040 endpoints leave 200,000 live
+ * (the fates below take 3.4% away); smaller fleets keep 10 agent rows per endpoint.
+ */
+export const PRODUCTION_LIKE = { maxEndpoints: 207_040, minAgentsPerEndpoint: 10, days: 730 } as const;
+
+/** The fleet of `agents` rows shaped as MIG's production one: loadFleet(db, { ...productionLikeFleet(agents), now, onProgress }). */
+export function productionLikeFleet(agents: number): Required<Pick<FleetShape, 'endpoints' | 'agents' | 'days'>> {
+  return { endpoints: Math.max(1, Math.min(PRODUCTION_LIKE.maxEndpoints, Math.floor(agents / PRODUCTION_LIKE.minAgentsPerEndpoint))), agents, days: PRODUCTION_LIKE.days };
+}
+
 export interface LoadedFleet {
   endpoints: number;
   agents: number;
@@ -28,19 +38,25 @@ export interface LoadedFleet {
 }
 
 /**
- * Builds a realistic MIG fleet inside PostgreSQL with generate_series (nothing crosses the wire
- * but the statement): each endpoint has a history of agents over `days`, one after the other,
- * the older ones offline, the latest one heartbeating within the last minute. Among endpoints
- * (by number, so the same shape every time):
+ * Builds a MIG fleet as MIG's production database kept it, inside PostgreSQL with generate_series
+ * (nothing crosses the wire but the statement). Every agent restart left a row: each endpoint has
+ * a history of agents over `days`, one after the other, the older ones offline, the latest one
+ * heartbeating within the last minute. Among endpoints (by number, so the same shape every time):
  * - 2% (n % 50 = 7) went silent between 10 minutes and `days` ago: the seed's offline agents;
  * - 1% (n % 100 = 3) still run their previous agent too: double agents;
  * - 1% (n % 100 = 5) appeared in the last 20 hours: new endpoints;
+ * - 1% (n % 100 = 11): the endpoint's only recent agent died (destroyed 6 to 9 minutes ago);
+ * - 1% (n % 100 = 58) share their host name with the silent endpoint before them (n % 100 = 57);
+ * - 1% (n % 100 = 19) sit exactly on a window's edge, by (n / 100) % 5: last heartbeat exactly
+ *   5 minutes ago (0), previous agent's exactly 10 minutes ago (1), last heartbeat exactly 30 days
+ *   (2) or 7 days (3) ago, a new endpoint whose first agent started exactly 24 hours ago (4);
  * - 5% (n % 20 = 0) run in checkin mode;
  * - 70% are linux (queueloc 'linux.…'), 20% windows, 10% darwin.
  * Agents are named host<n>.fleet.example.net. Appends to what is there; numbering continues from
  * the highest endpoint number already loaded. Ends with one heartbeat round over the live agents
  * and VACUUM ANALYZE, so the table is laid out and summarised like one in service. VACUUM cannot
  * run inside a transaction: pass a pool or data source, not a transaction's manager.
+ * MIG's production size: `productionLikeFleet(21_000_000)`.
  * 1,000,000 agents take about 35 s on a 2-CPU machine.
  *
  *     await loadFleet(dataSource, { endpoints: 100_000, agents: 1_000_000, days: 30 });
@@ -57,7 +73,7 @@ export async function loadFleet(db: SqlRunner, shape: FleetShape): Promise<Loade
 
   const [{ first }] = rowsOf<{ first: number }>(
     await db.query(
-      `SELECT coalesce(max(substring(name FROM '^host([0-9]+)\\.fleet\\.example\\.net$')::int), 0) + 1 AS first FROM agents WHERE name LIKE 'host%.fleet.example.net'`,
+      `SELECT coalesce(max(substring(queueloc FROM '^[a-z]+\\.host([0-9]+)\\.fleet\\.example\\.net\\.')::int), 0) + 1 AS first FROM agents WHERE queueloc LIKE '%.host%.fleet.example.net.%'`,
     ),
   );
   const [{ now }] = rowsOf<{ now: Date }>(await db.query(`SELECT coalesce($1::timestamptz, now()) AS now`, [shape.now ?? null]));
@@ -87,61 +103,77 @@ function agentsIn(offset: number, count: number, endpoints: number, total: numbe
 }
 
 // $1 first endpoint number of this load, $2..$3 this batch, $4 endpoints, $5 agents, $6 history
-// in seconds, $7 now, $8 MIG's destructiontime of an agent not destroyed. frac(x) is a fixed pseudo-random fraction of x, so loads are repeatable.
+// in seconds, $7 now, $8 MIG's destructiontime of an agent not destroyed. frac(x) is a fixed
+// pseudo-random fraction of x, so loads are repeatable. An agent's life is the endpoint's span
+// divided among its agents; each agent's heartbeat is where the next one started (plus up to 10
+// minutes of overlap), the last agent's is set by the endpoint's fate (see FLEET_FATES).
 const INSERT_FLEET = `
 WITH endpoint AS (
   SELECT n,
-         (n - $1) AS i,
          CASE WHEN n % 10 < 7 THEN 'linux' WHEN n % 10 < 9 THEN 'windows' ELSE 'darwin' END AS os,
-         'host' || n || '.fleet.example.net' AS name,
+         'host' || n || '.fleet.example.net' AS own_name,
          ($5::bigint / $4::bigint + CASE WHEN (n - $1) < $5::bigint % $4::bigint THEN 1 ELSE 0 END)::int AS agents,
-         CASE WHEN n % 100 = 5 THEN 72000 ELSE $6::float8 END AS span,
-         CASE WHEN n % 50 = 7 THEN 'silent' WHEN n % 100 = 3 THEN 'double' ELSE 'alive' END AS fate
+         CASE WHEN n % 100 = 5 THEN 72000 WHEN n % 100 = 19 AND (n / 100) % 5 = 4 THEN 86400 ELSE $6::float8 END AS span,
+         CASE WHEN n % 50 = 7 THEN 'silent' WHEN n % 100 = 3 THEN 'double' WHEN n % 100 = 11 THEN 'died'
+              WHEN n % 100 = 19 THEN 'edge' || (n / 100) % 5 ELSE 'alive' END AS fate,
+         ('x' || substr(md5(n::text), 1, 8))::bit(32)::bigint / 4294967296.0 AS efrac
   FROM generate_series($2::int, $3::int) AS n
+), ending AS (
+  -- Where the endpoint's history ends, in seconds before now: its last agent's heartbeat then.
+  SELECT e.*,
+         CASE e.fate
+           WHEN 'silent' THEN 600 + e.efrac * greatest(0, least(e.span / e.agents, e.span - e.span / e.agents) - 1200)
+           WHEN 'died' THEN 360 + e.efrac * 180
+           WHEN 'edge0' THEN 300
+           WHEN 'edge2' THEN 30 * 86400
+           WHEN 'edge3' THEN 7 * 86400
+           ELSE 0
+         END AS ends
+  FROM endpoint e
 ), agent AS (
-  SELECT e.*, k,
-         ('x' || substr(md5(e.n || ':' || k), 1, 8))::bit(32)::bigint / 4294967296.0 AS frac,
-         e.span / e.agents AS life
-  FROM endpoint e CROSS JOIN LATERAL generate_series(1, e.agents) AS k
+  SELECT e.*, k, (k = e.agents) AS latest,
+         CASE WHEN e.n % 100 = 58 THEN 'host' || (e.n - 1) || '.fleet.example.net' ELSE e.own_name END AS name,
+         CASE WHEN e.fate = 'edge4' AND k = 1 THEN 0 ELSE ('x' || substr(md5(e.n || ':' || k), 1, 8))::bit(32)::bigint / 4294967296.0 END AS frac,
+         e.span / e.agents AS life,
+         $7::timestamptz - make_interval(secs => e.ends) AS anchor
+  FROM ending e CROSS JOIN LATERAL generate_series(1, e.agents) AS k
 ), timed AS (
   SELECT a.*,
-         $7::timestamptz - make_interval(secs => a.span - (a.k - 1) * a.life - a.frac * least(600, a.life / 4)) AS starttime,
+         a.anchor - make_interval(secs => a.span - (a.k - 1) * a.life + a.frac * least(600, a.life / 4)) AS started,
          CASE
-           WHEN a.k = a.agents AND a.fate = 'silent' THEN $7::timestamptz - make_interval(secs => 600 + a.frac * greatest(0, least(a.life, a.span - a.life) - 1200))
-           WHEN a.k = a.agents OR (a.fate = 'double' AND a.k = a.agents - 1) THEN $7::timestamptz - make_interval(secs => a.frac * 60)
-           ELSE $7::timestamptz - make_interval(secs => a.span - a.k * a.life + 1 + a.frac * least(600, a.life / 4))
+           WHEN a.k = a.agents - 1 AND a.fate = 'double' THEN $7::timestamptz - make_interval(secs => a.frac * 60)
+           WHEN a.k = a.agents - 1 AND a.fate = 'edge1' THEN $7::timestamptz - interval '10 minutes'
+           WHEN NOT a.latest THEN a.anchor - make_interval(secs => a.span - a.k * a.life + 1 + a.frac * least(600, a.life / 4))
+           WHEN a.ends > 0 THEN a.anchor
+           ELSE $7::timestamptz - make_interval(secs => a.frac * 60)
          END AS heartbeattime
   FROM agent a
 )
 INSERT INTO agents (id, name, queueloc, mode, version, pid, starttime, destructiontime, heartbeattime, refreshtime, status, environment, tags)
 SELECT nextval('mig_id_seq'),
-       t.name,
-       t.os || '.' || t.name || '.' || substr(md5(t.n::text), 1, 8),
-       CASE WHEN t.n % 20 = 0 THEN 'checkin' ELSE 'daemon' END,
-       '2015' || lpad((100 + t.k)::text, 4, '0') || '+' || substr(md5(t.k::text), 1, 7) || '.prod',
-       1000 + (t.n * 7 + t.k * 131) % 60000,
-       least(t.starttime, t.heartbeattime),
-       $8::timestamptz,
-       t.heartbeattime,
-       t.heartbeattime,
+       p.name,
+       p.os || '.' || p.own_name || '.' || substr(md5(p.n::text), 1, 8),
+       CASE WHEN p.n % 20 = 0 THEN 'checkin' ELSE 'daemon' END,
+       '2015' || lpad((100 + p.k)::text, 4, '0') || '+' || substr(md5(p.k::text), 1, 7) || '.prod',
+       1000 + (p.n * 7 + p.k * 131) % 60000,
+       least(p.started, p.heartbeattime),
+       CASE WHEN p.fate = 'died' AND p.latest THEN p.heartbeattime ELSE $8::timestamptz END,
+       p.heartbeattime,
+       p.heartbeattime,
        CASE
-         WHEN t.heartbeattime >= $7::timestamptz - interval '5 minutes' THEN 'online'
-         WHEN t.k = t.agents AND t.heartbeattime >= $7::timestamptz - interval '20 minutes' THEN 'idle'
+         WHEN p.fate = 'died' AND p.latest THEN 'destroyed'
+         WHEN p.heartbeattime >= $7::timestamptz - interval '5 minutes' THEN 'online'
+         WHEN p.latest AND p.heartbeattime >= $7::timestamptz - interval '20 minutes' THEN 'idle'
          ELSE 'offline'
        END,
        json_build_object(
-         'init', CASE t.os WHEN 'linux' THEN 'systemd' WHEN 'windows' THEN 'windows' ELSE 'launchd' END,
-         'ident', CASE t.os
-                    WHEN 'linux' THEN (ARRAY['Ubuntu 14.04 trusty', 'Red Hat Enterprise Linux Server release 6.5 (Santiago)', 'CentOS release 6.5 (Final)', 'Amazon Linux AMI release 2014.09'])[1 + t.n % 4]
+         'init', CASE p.os WHEN 'linux' THEN 'systemd' WHEN 'windows' THEN 'windows' ELSE 'launchd' END,
+         'ident', CASE p.os
+                    WHEN 'linux' THEN (ARRAY['Ubuntu 14.04 trusty', 'Red Hat Enterprise Linux Server release 6.5 (Santiago)', 'CentOS release 6.5 (Final)', 'Amazon Linux AMI release 2014.09'])[1 + p.n % 4]
                     WHEN 'windows' THEN 'Microsoft Windows Server 2012 R2 Standard'
                     ELSE 'Mac OS X 10.10.1' END,
-         'os', t.os, 'arch', 'amd64', 'isproxied', false, 'proxy', '',
-         'addresses', json_build_array('10.' || (t.n / 65536) % 256 || '.' || (t.n / 256) % 256 || '.' || t.n % 256 || '/16'),
-         'publicip', '192.0.2.' || t.n % 256),
-       json_build_object('operator', CASE WHEN t.n % 3 = 0 THEN 'OpSec' ELSE 'IT' END)
-FROM timed t`;
-
-/** TypeORM answers a SELECT with its rows, node-postgres with `{ rows }`: both are accepted. */
-function rowsOf<Row>(result: unknown): Row[] {
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
+         'os', p.os, 'arch', 'amd64', 'isproxied', false, 'proxy', '',
+         'addresses', json_build_array('10.' || (p.n / 65536) % 256 || '.' || (p.n / 256) % 256 || '.' || p.n % 256 || '/16'),
+         'publicip', '192.0.2.' || p.n % 256),
+       json_build_object('operator', CASE WHEN p.n % 3 = 0 THEN 'OpSec' ELSE 'IT' END)
+FROM timed p`;
