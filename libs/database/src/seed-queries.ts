@@ -15,3 +15,8 @@ export const SEED_DOUBLE_AGENTS = `SELECT COUNT(queueloc), queueloc FROM agents
 WHERE heartbeattime >= NOW() - INTERVAL '10 minutes'
 GROUP BY queueloc HAVING COUNT(queueloc) > 1
 ORDER BY count(queueloc) DESC;`;
+
+/** A seed query with NOW() bound to its first parameter, so that it answers as of a given instant (the fleet's, the service's clock). */
+export function seedQueryAt(seedSql: string): string {
+  return seedSql.replace(/NOW\(\)/g, '$1::timestamptz');
+}

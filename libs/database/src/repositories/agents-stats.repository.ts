@@ -28,8 +28,14 @@ const HOUR_MS = 3_600_000;
  * Fleet statistics, with MIG's definitions (spec/operations.md "Fleet statistics"), computed in
  * one statement so that every figure describes the same instant. Online and idle agents are few
  * next to the history of offline ones: `live` reads them through the status index once and every
- * per-endpoint figure comes from its grouping; only new and disappeared endpoints look at
- * history, each within its time window.
+ * per-endpoint figure comes from its grouping. New and disappeared endpoints look at history:
+ * their candidates come from mig_data_endpoints (one row per endpoint: its latest start and
+ * heartbeat), and only those are checked against agents, one (queueloc, heartbeattime) index probe
+ * each, instead of grouping every agent row of the last week.
+ * - new: an agent started after $2 (so the endpoint's latest start is after $2), and no agent of
+ *   the queue with a heartbeat between $3 and $2;
+ * - disappeared: an offline agent heartbeating after $3 (so the endpoint's latest heartbeat is
+ *   after $3), and no online or idle agent.
  */
 const COMPUTE_STATS = `
   WITH live AS (
@@ -49,13 +55,14 @@ const COMPUTE_STATS = `
     (SELECT coalesce(sum(count), 0) FROM idle_by_version) AS idle_agents,
     (SELECT coalesce(json_agg(json_build_object('version', version, 'count', count) ORDER BY version), '[]') FROM idle_by_version) AS idle_agents_by_version,
     (SELECT count(*) FROM per_queue WHERE online = 0) AS idle_endpoints,
-    (SELECT count(DISTINCT started.queueloc) FROM agents started
-      WHERE started.starttime > $2
+    (SELECT count(DISTINCT started.queueloc) FROM mig_data_endpoints started
+      WHERE started.last_start > $2
         AND NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = started.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2)) AS new_endpoints,
     (SELECT count(*) FROM per_queue WHERE online > 1) AS multi_agents_endpoints,
-    (SELECT count(DISTINCT gone.queueloc) FROM agents gone
-      WHERE gone.status = 'offline' AND gone.heartbeattime > $3
-        AND NOT EXISTS (SELECT 1 FROM per_queue WHERE per_queue.queueloc = gone.queueloc)) AS disappeared_endpoints,
+    (SELECT count(DISTINCT gone.queueloc) FROM mig_data_endpoints gone
+      WHERE gone.last_heartbeat > $3
+        AND NOT EXISTS (SELECT 1 FROM per_queue WHERE per_queue.queueloc = gone.queueloc)
+        AND EXISTS (SELECT 1 FROM agents offline WHERE offline.queueloc = gone.queueloc AND offline.heartbeattime > $3 AND offline.status = 'offline')) AS disappeared_endpoints,
     (SELECT count(*) FROM per_queue WHERE live > 1) AS flapping_endpoints,
     $1::timestamptz AS timestamp`;
 

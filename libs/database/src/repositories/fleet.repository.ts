@@ -38,16 +38,17 @@ export class FleetRepository {
 
   /**
    * Seed §2.2: names seen since `seenSince` but not since `silentSince`, by name. "Seen in the
-   * window and not seen lately" is "latest heartbeat in the window before `silentSince`", which
-   * PostgreSQL answers with one pass and one grouping instead of the seed's two DISTINCT
-   * subqueries and a NOT IN. (Same answer for any two windows: when silentSince <= seenSince no
-   * latest heartbeat can fall between them.)
+   * window and not seen lately" is "latest heartbeat in the window before `silentSince`" (same
+   * answer for any two windows: when silentSince <= seenSince no latest heartbeat can fall between
+   * them). The latest heartbeat of each endpoint is in mig_data_endpoints (one row per queueloc and
+   * name, kept by triggers on agents): one pass over the endpoints, not over every agent ever run.
+   * A name on several queues is offline only when all of them are silent.
    */
   async offlineNames(seenSince: Date, silentSince: Date, page: Page<typeof PAGED_LISTS.offlineAgents.key>): Promise<string[]> {
     const rows: Array<{ name: string }> = await this.dataSource.query(
-      `SELECT name FROM agents
-       WHERE heartbeattime >= $1 ${page.after ? 'AND name > $4::text' : ''}
-       GROUP BY name HAVING max(heartbeattime) < $2
+      `SELECT name FROM mig_data_endpoints
+       WHERE last_heartbeat >= $1 ${page.after ? 'AND name > $4::text' : ''}
+       GROUP BY name HAVING max(last_heartbeat) < $2
        ORDER BY name LIMIT $3`,
       [seenSince, silentSince, page.limit, ...(page.after ?? [])],
     );
