@@ -31,6 +31,8 @@ export interface BenchOptions {
   databaseUrl?: string;
   /** Where the data service writes its V8 CPU profile (node --cpu-prof), when set. */
   profileDir?: string;
+  /** A database already holding a loaded fleet (--fleet-database): migrated and used as it is, never dropped. */
+  fleetDatabaseUrl?: string;
 }
 
 const DEFAULT_SIZES: BenchSizes = {
@@ -83,6 +85,9 @@ beside it), else an embedded PostgreSQL.
   --out DIR                       where latest.json and latest.md go (default bench/results)
   --profile DIR                   run the data service under node --cpu-prof, its profile written to DIR
                                   when it stops (read it with node tools/summarize-cpu-profile.js)
+  --fleet-database URL            run on this database's fleet, loaded before (e.g. by load-fleet) and
+                                  kept: no load, no commands seeded, migrated first, never dropped;
+                                  the scenarios write to it (commands, heartbeats, statistics)
 ${Object.entries(SIZE_FLAGS)
   .map(([key, flag]) => `  --${flag.padEnd(30)}  default ${DEFAULT_SIZES[key as keyof BenchSizes].toLocaleString('en-US')}`)
   .join('\n')}
@@ -103,6 +108,7 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchO
         only: { type: 'string' },
         out: { type: 'string' },
         profile: { type: 'string' },
+        'fleet-database': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -137,5 +143,6 @@ export function readBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchO
     smoke,
     databaseUrl: env.DATABASE_URL || undefined,
     profileDir: typeof values.profile === 'string' ? resolve(values.profile) : undefined,
+    fleetDatabaseUrl: typeof values['fleet-database'] === 'string' ? values['fleet-database'] : undefined,
   };
 }

@@ -4,9 +4,9 @@ import { Pool } from 'pg';
 import { connectDataService } from '@mig-data/client';
 import { readBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options';
 import { seedCommands } from './data/command-seeder';
-import { expectedLoadEnd, loadBenchFleet, waitUntil } from './data/bench-fleet';
+import { expectedLoadEnd, loadBenchFleet, loadedFleet, waitUntil } from './data/bench-fleet';
 import { connectEcho } from './echo/echo-client';
-import { openBenchDatabase } from './harness/bench-database';
+import { openBenchDatabase, openFleetDatabase } from './harness/bench-database';
 import { runScenario } from './harness/run-scenario';
 import { spawnServer } from './harness/service-process';
 import { BENCH_SCRATCH_DIR, DATA_SERVICE_MAIN, ECHO_SERVER_MAIN, SPOOL_MAIN } from './harness/workspace-paths';
@@ -49,19 +49,28 @@ async function main(): Promise<number> {
 
   const startedAt = new Date();
   const { sizes } = options;
-  const database = await openBenchDatabase(options.databaseUrl, log);
+  const database = options.fleetDatabaseUrl ? await openFleetDatabase(options.fleetDatabaseUrl, log) : await openBenchDatabase(options.databaseUrl, log);
   const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'mig-bench-raw', statement_timeout: RAW_STATEMENT_TIMEOUT_MS });
   pool.on('error', (error) => log(`raw pool: ${error.message}`));
   // Stopped in this order: clients, servers, then the pool, then the database.
   const stops: Array<() => Promise<void> | void> = [() => pool.end(), () => database.close()];
   const scenarios: ScenarioResult[] = [];
   let loadSeconds = 0;
+  let fleetLoadedBeforehand: string | undefined;
   try {
     const loadStart = performance.now();
-    const loadEnd = expectedLoadEnd(sizes.agents, sizes.commands);
-    const fleet = await loadBenchFleet(pool, sizes.agents, loadEnd);
-    await seedCommands(pool, fleet, sizes.commands);
-    await waitUntil(loadEnd);
+    let fleet;
+    if (options.fleetDatabaseUrl) {
+      fleet = await loadedFleet(pool);
+      const { rows } = await pool.query<{ count: string }>('SELECT count(*) AS count FROM commands');
+      Object.assign(sizes, { agents: fleet.agents, commands: Number(rows[0].count) });
+      fleetLoadedBeforehand = `loaded beforehand into the database given with --fleet-database`;
+    } else {
+      const loadEnd = expectedLoadEnd(sizes.agents, sizes.commands);
+      fleet = await loadBenchFleet(pool, sizes.agents, loadEnd);
+      await seedCommands(pool, fleet, sizes.commands);
+      await waitUntil(loadEnd);
+    }
     loadSeconds = (performance.now() - loadStart) / 1000;
 
     const service = await spawnServer({
@@ -113,6 +122,7 @@ async function main(): Promise<number> {
       platform: platform(),
     },
     loadSeconds,
+    ...(fleetLoadedBeforehand ? { fleetLoadedBeforehand } : {}),
     scenarios,
   };
   process.stdout.write(await writeResults(results, options.outDir));

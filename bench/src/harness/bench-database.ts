@@ -1,4 +1,4 @@
-import { asAdmin, createDatabase, dropDatabase, openScratchServer } from '@mig-data/database';
+import { asAdmin, createDatabase, dropDatabase, openMigratedDataSource, openScratchServer } from '@mig-data/database';
 
 export interface BenchDatabase {
   /** A fresh, migrated MIG database of this run's own. */
@@ -28,4 +28,12 @@ export async function openBenchDatabase(databaseUrl: string | undefined, log: (l
       await scratch.stop();
     },
   };
+}
+
+/** A database that already holds a fleet (--fleet-database): migrated, used as it is, left in place. */
+export async function openFleetDatabase(url: string, log: (line: string) => void): Promise<BenchDatabase> {
+  log('migrating the given fleet database');
+  await (await openMigratedDataSource(url, { poolSize: 2 })).destroy();
+  const { rows } = await asAdmin(url, (admin) => admin.query<{ server_version: string }>('SHOW server_version'));
+  return { url, server: `PostgreSQL ${rows[0].server_version}`, close: async () => undefined };
 }

@@ -46,12 +46,19 @@ export async function runScenario(id: string, scenario: Scenario, repetitions: n
 
     const sideResult = (side: Side): SideResult => {
       const runs = samples.get(side)!;
-      return { id: side.id, label: side.label, samples: runs.map((s) => s.value), work: runs.map((s) => s.work), summary: summarize(runs.map((s) => s.value)), cpu: cpu.get(side) };
+      // Marked on the baselines: each answer was compared with the service's of the same round.
+      const answersChecked = side !== serviceSide && runs.every((s) => s.answer !== undefined) ? true : undefined;
+      return { id: side.id, label: side.label, samples: runs.map((s) => s.value), work: runs.map((s) => s.work), ...(answersChecked ? { answersChecked } : {}), summary: summarize(runs.map((s) => s.value)), cpu: cpu.get(side) };
     };
     result.service = serviceSide && sideResult(serviceSide);
     result.baselines = scenario.baselines.map(sideResult);
-    result.problems.push(...sanityProblems(result));
+    result.problems.push(...sanityProblems(result), ...answerProblems(sides, samples));
     result.notes.push(...cpuNotes(scenario, [...(result.service ? [result.service] : []), ...result.baselines]));
+    if (result.service && scenario.limit) {
+      const { op, value } = scenario.limit;
+      const median = result.service.summary.median;
+      result.limit = { op, value, met: op === '>=' ? median >= value : median <= value };
+    }
     if (result.service) {
       for (const target of scenario.targets) {
         const baseline = result.baselines.find((side) => side.id === target.baseline)!;
@@ -96,6 +103,28 @@ function sanityProblems(result: ScenarioResult): string[] {
     });
   }
   return problems;
+}
+
+/** Sides that answered (fleet queries) must answer alike in each round: the same rows, not only as many. */
+function answerProblems(sides: Side[], samples: Map<Side, Sample[]>): string[] {
+  const problems: string[] = [];
+  const [reference, ...others] = sides;
+  if (!reference) return problems;
+  samples.get(reference)!.forEach((expected, round) => {
+    for (const side of others) {
+      const answer = samples.get(side)![round].answer;
+      if (answer !== expected.answer) {
+        problems.push(`${side.id} run ${round + 1} answered otherwise than ${reference.id}: ${firstDifference(expected.answer ?? '(no answer)', answer ?? '(no answer)')}`);
+      }
+    }
+  });
+  return problems;
+}
+
+function firstDifference(a: string, b: string): string {
+  let at = 0;
+  while (at < a.length && a[at] === b[at]) at++;
+  return `from character ${at}: ${JSON.stringify(a.slice(Math.max(0, at - 40), at + 60))} vs ${JSON.stringify(b.slice(Math.max(0, at - 40), at + 60))}`;
 }
 
 export function formatValue(value: number): string {

@@ -6,6 +6,11 @@
 export interface Sample {
   value: number;
   work: number;
+  /**
+   * What the run answered, in a canonical text form (fleet queries): every side's answer in a
+   * round must be the same, not just as long, or the scenario fails.
+   */
+  answer?: string;
 }
 
 export interface Side {
@@ -22,6 +27,12 @@ export interface RatioTarget {
   value: number;
 }
 
+/** service median `op` value, in the scenario's unit. */
+export interface AbsoluteLimit {
+  op: '>=' | '<=';
+  value: number;
+}
+
 export interface Scenario {
   title: string;
   /** The size it ran at, e.g. "100,000 agents". */
@@ -34,6 +45,8 @@ export interface Scenario {
   service: Side | { notMeasured: string };
   baselines: Side[];
   targets: RatioTarget[];
+  /** A bound on the service's own median, in the scenario's unit (e.g. an operator query answers within 1,000 ms). */
+  limit?: AbsoluteLimit;
   /** Run each side once unrecorded first: for call-latency scenarios that JIT and connection warm-up would skew. */
   warmup?: boolean;
   /** Extra figures the report shows next to the samples (e.g. commands/s of an end-to-end run). */

@@ -11,6 +11,8 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string; platform: string };
   /** Seconds spent loading the fleet (and commands) before the scenarios. */
   loadSeconds: number;
+  /** Where the fleet came from when it was not loaded by this run (--fleet-database). */
+  fleetLoadedBeforehand?: string;
   scenarios: ScenarioResult[];
 }
 
@@ -28,6 +30,8 @@ export interface ScenarioResult {
   /** The targets, stated even when the service side could not be measured. */
   targets: Array<{ baseline: string; op: '>=' | '<='; value: number }>;
   ratios: RatioResult[];
+  /** A bound on the service's own median (unit of the scenario), and whether it was met. */
+  limit?: { op: '>=' | '<='; value: number; met: boolean };
   /** The data service's peak resident set size during the scenario (VmHWM). */
   servicePeakRssBytes?: number;
   notes: string[];
@@ -41,6 +45,8 @@ export interface SideResult {
   samples: number[];
   /** What each repetition did (rows, calls, files): equal across sides. */
   work: number[];
+  /** Whether every answer of this side equalled the service's in the same round (fleet queries). */
+  answersChecked?: boolean;
   summary: Summary;
   /** CPU each process spent on each repetition (Linux only). */
   cpu?: CpuSpent[];

@@ -10,10 +10,11 @@ export function markdownTable(results: BenchResults): string {
     `${results.startedAt} · ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB · Node ${machine.node} · ${machine.postgres} · ` +
       `${results.repetitions} alternated runs per side · fleet of ${results.sizes.agents.toLocaleString('en-US')} agents` +
       (results.sizes.commands ? ` and ${results.sizes.commands.toLocaleString('en-US')} commands` : '') +
-      ` (loaded in ${results.loadSeconds.toFixed(0)} s)`,
+      (results.fleetLoadedBeforehand ? ` (${results.fleetLoadedBeforehand})` : ` (loaded in ${results.loadSeconds.toFixed(0)} s)`),
     '',
     'Values are the median of the runs, with min–max. The ratio is service ÷ baseline per round (runs next to each',
     'other in time), median and min–max over the rounds. Peak RSS is the data service process (VmHWM) during the scenario.',
+    'Where a side is marked "same answer", every one of its runs returned exactly the rows the service returned in that round.',
     '',
     '| scenario | size | side | median | min–max | ratio (min–max) | target | met | service peak RSS |',
     '|---|---|---|---:|---:|---:|---|:-:|---:|',
@@ -34,7 +35,9 @@ function scenarioRows(scenario: ScenarioResult): string[] {
   const serviceCells = scenario.service
     ? sideCells(scenario.service, scenario.unit)
     : [`service`, `not measured: ${scenario.serviceNotMeasured ?? 'no result'}`, ''];
-  rows.push(row([head, scenario.size, ...serviceCells, '', '', '', rss]));
+  const limit = scenario.limit;
+  const limitCells = limit ? [`service ${limit.op} ${formatValue(limit.value)} ${scenario.unit}`, limit.met ? 'yes' : '**no**'] : ['', ''];
+  rows.push(row([head, scenario.size, ...serviceCells, '', ...limitCells, rss]));
   for (const baseline of scenario.baselines) {
     const ratio = scenario.ratios.find((candidate) => candidate.baseline === baseline.id);
     const target = scenario.targets.find((candidate) => candidate.baseline === baseline.id);
@@ -55,7 +58,7 @@ function scenarioRows(scenario: ScenarioResult): string[] {
 
 function sideCells(side: SideResult, unit: string): string[] {
   const { median, min, max } = side.summary;
-  return [`${side.id}: ${side.label}`, `${formatValue(median)} ${unit}`, `${formatValue(min)}–${formatValue(max)}`];
+  return [`${side.id}: ${side.label}${side.answersChecked ? ' (same answer)' : ''}`, `${formatValue(median)} ${unit}`, `${formatValue(min)}–${formatValue(max)}`];
 }
 
 function row(cells: string[]): string {

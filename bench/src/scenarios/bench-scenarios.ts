@@ -1,8 +1,9 @@
 import type { BenchContext } from '../harness/bench-context';
 import type { Scenario } from '../harness/scenario';
 import { commandCreationScenario } from './command-creation';
-import { doubleAgentsScenario, offlineAgentsScenario, targetExpansionScenario, targetIdentitiesScenario } from './fleet-queries';
+import { targetExpansionScenario, targetIdentitiesScenario } from './fleet-queries';
 import { getByIdScenario } from './get-by-id';
+import { activeAgentsByQueueScenario, agentsStatsScenario, doubleAgentsScenario, multiAgentQueuesScenario, offlineAgentsScenario } from './operator-queries';
 import { heartbeatBatchesScenario } from './heartbeat-batches';
 import { singleHeartbeatsScenario } from './single-heartbeats';
 import { spoolEndToEndScenario } from './spool-end-to-end';
@@ -18,6 +19,9 @@ export interface BenchScenario {
 export const BENCH_SCENARIOS: readonly BenchScenario[] = [
   { id: 'offline-agents', create: offlineAgentsScenario },
   { id: 'double-agents', create: doubleAgentsScenario },
+  { id: 'active-agents-by-queue', create: activeAgentsByQueueScenario },
+  { id: 'multi-agent-queues', create: multiAgentQueuesScenario },
+  { id: 'agents-stats', create: agentsStatsScenario },
   { id: 'target-expansion', create: targetExpansionScenario },
   { id: 'target-identities', create: targetIdentitiesScenario },
   { id: 'commands', create: commandCreationScenario },

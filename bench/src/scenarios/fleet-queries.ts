@@ -1,5 +1,5 @@
 import type { DataServiceClients } from '@mig-data/client';
-import { QUERY_CANCELED, SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS } from '@mig-data/database';
+import { QUERY_CANCELED } from '@mig-data/database';
 import { expandTargetSql } from '../data/expand-target-sql';
 import type { BenchContext } from '../harness/bench-context';
 import type { Sample, Scenario } from '../harness/scenario';
@@ -7,7 +7,6 @@ import { summarize } from '../stats/summary';
 
 type FleetClient = DataServiceClients['fleet'];
 
-const PAGE_SIZE = 100_000;
 const TARGET = "queueloc LIKE 'linux.%'";
 
 interface FleetQuery {
@@ -19,30 +18,6 @@ interface FleetQuery {
   targetRatio: number;
   /** Runs the whole query through the service (every page); returns the rows it got. */
   viaService(fleet: FleetClient): Promise<number>;
-}
-
-/** Offline agents (seed §2.2): ListOfflineAgents, every page, against the seed's SQL verbatim. */
-export function offlineAgentsScenario(context: BenchContext): Scenario {
-  return fleetQueryScenario(context, {
-    title: 'offline agents (seed §2.2)',
-    serviceLabel: 'ListOfflineAgents RPC, all pages',
-    rawLabel: "the seed's SQL verbatim",
-    rawSql: SEED_OFFLINE_AGENTS,
-    targetRatio: 0.3,
-    viaService: (fleet) => allPages((pageToken) => fleet.listOfflineAgents({ seenWithin: undefined, silentFor: undefined, pageSize: PAGE_SIZE, pageToken }), (page) => page.names.length),
-  });
-}
-
-/** Double agents (seed §2.3): ListDoubleAgents, every page, against the seed's SQL verbatim. */
-export function doubleAgentsScenario(context: BenchContext): Scenario {
-  return fleetQueryScenario(context, {
-    title: 'double agents (seed §2.3)',
-    serviceLabel: 'ListDoubleAgents RPC, all pages',
-    rawLabel: "the seed's SQL verbatim",
-    rawSql: SEED_DOUBLE_AGENTS,
-    targetRatio: 1.2,
-    viaService: (fleet) => allPages((pageToken) => fleet.listDoubleAgents({ window: undefined, pageSize: PAGE_SIZE, pageToken }), (page) => page.doubleAgents.length),
-  });
 }
 
 /**
@@ -112,15 +87,4 @@ async function rawRows(context: BenchContext, sql: string): Promise<number> {
     if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
     throw new Error(`the raw query did not finish within the bench's statement_timeout on ${context.fleet.agents.toLocaleString('en-US')} agent rows`);
   }
-}
-
-async function allPages<Page extends { nextPageToken: string }>(fetch: (pageToken: string) => Promise<Page>, rows: (page: Page) => number): Promise<number> {
-  let total = 0;
-  let pageToken = '';
-  do {
-    const page = await fetch(pageToken);
-    total += rows(page);
-    pageToken = page.nextPageToken;
-  } while (pageToken !== '');
-  return total;
 }
