@@ -163,14 +163,19 @@ describe("fleet queries agree with MIG's SQL row for row on generated fleets", (
     expect(await summaryDrift()).toEqual([]);
   });
 
-  /** Rows where mig_data_endpoints differs from what agents say, either way. */
+  /** Rows where mig_data_endpoints differs from what agents say (the two latest agents, the latest start), either way. */
   async function summaryDrift(): Promise<Array<{ queueloc: string; name: string }>> {
     return seedRows(`
-      WITH truth AS (SELECT queueloc, name, max(heartbeattime) AS last_heartbeat, max(starttime) AS last_start FROM agents GROUP BY queueloc, name)
-      SELECT queueloc, name FROM (
-        (SELECT * FROM truth EXCEPT SELECT queueloc, name, last_heartbeat, last_start FROM mig_data_endpoints)
-        UNION ALL
-        (SELECT queueloc, name, last_heartbeat, last_start FROM mig_data_endpoints EXCEPT SELECT * FROM truth)) drift
+      WITH ranked AS (
+        SELECT queueloc, name, id, heartbeattime, starttime, row_number() OVER (PARTITION BY queueloc, name ORDER BY heartbeattime DESC, id DESC) AS r FROM agents
+      ), truth AS (
+        SELECT queueloc, name, max(id) FILTER (WHERE r = 1) AS last_agent, max(heartbeattime) FILTER (WHERE r = 1) AS last_heartbeat,
+               max(id) FILTER (WHERE r = 2) AS prev_agent, max(heartbeattime) FILTER (WHERE r = 2) AS prev_heartbeat, max(starttime) AS last_start
+        FROM ranked GROUP BY queueloc, name
+      ), summary AS (
+        SELECT queueloc, name, last_agent, last_heartbeat, prev_agent, prev_heartbeat, last_start FROM mig_data_endpoints
+      )
+      SELECT queueloc, name FROM ((SELECT * FROM truth EXCEPT SELECT * FROM summary) UNION ALL (SELECT * FROM summary EXCEPT SELECT * FROM truth)) drift
       ORDER BY queueloc, name`);
   }
 });

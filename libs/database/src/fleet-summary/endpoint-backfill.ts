@@ -1,4 +1,5 @@
 import { rowsOf, type SqlRunner } from '../sql-runner';
+import { summariseAgents, upsertSummaries } from './endpoint-summary-sql';
 
 export interface BackfillProgress {
   /** Table blocks of agents summarised so far, of `blocks`. */
@@ -11,10 +12,10 @@ export interface BackfillProgress {
 const BLOCKS_PER_STEP = 10_000;
 
 /**
- * Summarises every agent row into mig_data_endpoints (max heartbeat and start per queueloc and
- * name), a range of table blocks per statement (TID range scans, PostgreSQL 14 and later), so that
+ * Summarises every agent row into mig_data_endpoints (per queueloc and name: the two agents seen
+ * last, the latest start), a range of table blocks per statement (TID range scans, PostgreSQL 14 and later), so that
  * adopting a database of MIG's production size reports its progress instead of going quiet. The
- * upsert keeps the later value, so rows the triggers folded in meanwhile are never moved back.
+ * upsert merges with what is there, so what the triggers folded in meanwhile is never moved back.
  * Cost: one read of agents and one grouping, linear in rows; measured at 21,000,000 agent rows in
  * the fleet-scale bench notes (bench/results/scale/latest.md).
  */
@@ -24,13 +25,7 @@ export async function backfillEndpointsLastSeen(db: SqlRunner, onProgress: (prog
   for (let from = 0; from < blocks; from += BLOCKS_PER_STEP) {
     const to = Math.min(blocks, from + BLOCKS_PER_STEP);
     await db.query(
-      `INSERT INTO mig_data_endpoints AS e (queueloc, name, last_heartbeat, last_start)
-       SELECT queueloc, name, max(heartbeattime), max(starttime) FROM agents
-       WHERE ctid >= format('(%s,0)', $1::int)::tid AND ctid < format('(%s,0)', $2::int)::tid
-       GROUP BY queueloc, name ORDER BY queueloc, name
-       ON CONFLICT (queueloc, name) DO UPDATE
-         SET last_heartbeat = GREATEST(e.last_heartbeat, EXCLUDED.last_heartbeat), last_start = GREATEST(e.last_start, EXCLUDED.last_start)
-         WHERE e.last_heartbeat < EXCLUDED.last_heartbeat OR e.last_start < EXCLUDED.last_start`,
+      upsertSummaries(summariseAgents('agents', `ctid >= format('(%s,0)', $1::int)::tid AND ctid < format('(%s,0)', $2::int)::tid`)),
       [from, to],
     );
     onProgress({ blocksDone: to, blocks, elapsedMs: Date.now() - started });
