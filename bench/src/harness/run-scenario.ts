@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import type { RatioResult, ScenarioResult, SideResult } from '../report/bench-results';
 import { summarize } from '../stats/summary';
 import { measureCpu, type CpuSpent, type MeteredProcesses } from './cpu-meter';
@@ -33,6 +34,7 @@ export async function runScenario(id: string, scenario: Scenario, repetitions: n
 
     if (scenario.warmup) for (const side of sides) await side.run(-1);
     await service.resetPeakRss();
+    const loadBefore = loadavg()[0];
     for (let round = 0; round < repetitions; round++) {
       for (const side of round % 2 === 0 ? sides : [...sides].reverse()) {
         const { result: sample, cpu: spent } = await measureCpu(metered, () => side.run(round));
@@ -43,6 +45,8 @@ export async function runScenario(id: string, scenario: Scenario, repetitions: n
       }
     }
     if (serviceSide) result.servicePeakRssBytes = await service.peakRssBytes();
+    // Absolute times mean little on a shared machine without how busy it was.
+    result.notes.push(`machine load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`);
 
     const sideResult = (side: Side): SideResult => {
       const runs = samples.get(side)!;
