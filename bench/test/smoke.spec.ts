@@ -36,6 +36,9 @@ describe('bench --smoke', () => {
     expect(results.scenarios.map((scenario) => scenario.id)).toEqual([
       'offline-agents',
       'double-agents',
+      'active-agents-by-queue',
+      'multi-agent-queues',
+      'agents-stats',
       'target-expansion',
       'target-identities',
       'commands',
@@ -75,6 +78,18 @@ describe('bench --smoke', () => {
     expect(work('spool-end-to-end')).toEqual([results.sizes.spoolFiles, results.sizes.spoolFiles]);
     const notes = results.scenarios.find((scenario) => scenario.id === 'spool-end-to-end')!.notes;
     expect(notes).toEqual([expect.stringMatching(/^run 1: all 100 commands in command\/ready after [\d.]+ s, every result recorded after [\d.]+ s \([\d,]+ commands\/s\); daemon peak RSS \d+ MiB$/), expect.stringMatching(/^run 2: /)]);
+  });
+
+  it("compares the operator queries' answers row for row and holds the service to a second", () => {
+    for (const id of ['offline-agents', 'double-agents', 'active-agents-by-queue', 'multi-agent-queues', 'agents-stats']) {
+      const scenario = results.scenarios.find((candidate) => candidate.id === id)!;
+      expect({ id, checked: scenario.baselines.map((baseline) => baseline.answersChecked), limit: scenario.limit }).toEqual({
+        id,
+        checked: [true],
+        limit: { op: '<=', value: 1000, met: expect.any(Boolean) },
+      });
+    }
+    expect(table).toContain("raw: the seed's SQL verbatim (same answer)");
   });
 
   it('writes a Markdown table with a row per side and the ratios', () => {
