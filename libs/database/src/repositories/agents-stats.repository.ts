@@ -29,11 +29,14 @@ const HOUR_MS = 3_600_000;
  * one statement so that every figure describes the same instant. Online and idle agents are few
  * next to the history of offline ones: `live` reads them through the status index once and every
  * per-endpoint figure comes from its grouping. New and disappeared endpoints look at history:
- * their candidates come from mig_data_endpoints (one row per endpoint: its latest start and
- * heartbeat), and only those are checked against agents, one (queueloc, heartbeattime) index probe
- * each, instead of grouping every agent row of the last week.
+ * they are read from mig_data_endpoints (one row per endpoint: its latest start and its two
+ * agents seen last) instead of grouping every agent row of the last week, and checked against
+ * agents only where the summary cannot tell, one (queueloc, heartbeattime) index probe each.
  * - new: an agent started after $2 (so the endpoint's latest start is after $2), and no agent of
- *   the queue with a heartbeat between $3 and $2;
+ *   the queue with a heartbeat between $3 and $2. Every agent but the two seen last heartbeated
+ *   no later than the second of them: if neither of those is in the window and the second is
+ *   before it, none is; only a queue whose two latest are both after the window (two agents
+ *   running) needs its agents probed;
  * - disappeared: an offline agent heartbeating after $3 (so the endpoint's latest heartbeat is
  *   after $3), and no online or idle agent.
  */
@@ -55,9 +58,12 @@ const COMPUTE_STATS = `
     (SELECT coalesce(sum(count), 0) FROM idle_by_version) AS idle_agents,
     (SELECT coalesce(json_agg(json_build_object('version', version, 'count', count) ORDER BY version), '[]') FROM idle_by_version) AS idle_agents_by_version,
     (SELECT count(*) FROM per_queue WHERE online = 0) AS idle_endpoints,
-    (SELECT count(DISTINCT started.queueloc) FROM mig_data_endpoints started
-      WHERE started.last_start > $2
-        AND NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = started.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2)) AS new_endpoints,
+    (SELECT count(*) FROM (
+      SELECT queueloc FROM mig_data_endpoints started GROUP BY queueloc
+      HAVING max(last_start) > $2
+         AND NOT bool_or((last_heartbeat > $3 AND last_heartbeat < $2) OR coalesce(prev_heartbeat > $3 AND prev_heartbeat < $2, false))
+         AND (NOT coalesce(bool_or(prev_heartbeat >= $2), false)
+              OR NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = started.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2))) new) AS new_endpoints,
     (SELECT count(*) FROM per_queue WHERE online > 1) AS multi_agents_endpoints,
     (SELECT count(DISTINCT gone.queueloc) FROM mig_data_endpoints gone
       WHERE gone.last_heartbeat > $3
