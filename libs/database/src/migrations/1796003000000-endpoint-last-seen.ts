@@ -4,18 +4,19 @@ import { summariseAgents, upsertSummaries } from '../fleet-summary/endpoint-summ
 
 /**
  * mig_data_endpoints: one row per endpoint (queueloc and name) with its two agents seen last (ids
- * and heartbeats) and the latest start of its agents, kept by triggers on agents. MIG's table keeps every agent an
- * endpoint ever ran (21 million rows at MIG's production size, 200,000 endpoints): the operator
- * queries about endpoints (offline agents, new and disappeared endpoints) read this table of one
- * row per endpoint instead of the whole history, and double agents and multi-agent queues take
- * their candidates from it (a queue whose second-latest heartbeat falls in the window).
+ * and heartbeats) and the latest start of its agents, kept by triggers on agents. MIG's table
+ * keeps every agent an endpoint ever ran (21 million rows at MIG's production size, 200,000
+ * endpoints): the operator queries about endpoints (offline agents, new and disappeared
+ * endpoints) read this table of one row per endpoint instead of the whole history, and double
+ * agents and multi-agent queues take their candidates from it (a queue whose second-latest
+ * heartbeat falls in the window).
  *
  * Triggers, not the service's heartbeat path: MIG's own scheduler and API write agents directly
  * (spec/data-model.md), and every writer must keep the summary exact. They are statement-level,
  * with transition tables: a heartbeat batch of 1,000 agents or a load of a million rows folds into
- * one aggregated upsert (merging the two latest, so a later value is never moved back); an update that moves a
- * heartbeat or start back, renames an agent or moves it to another queue, and a delete, recompute
- * the endpoints they touched from agents. SECURITY DEFINER, owned by the migrating user: MIG's
+ * one aggregated upsert (merging the two latest, so a later value is never moved back); an update
+ * that moves a heartbeat or start back, renames an agent or moves it to another queue, and a
+ * delete, recompute the endpoints they touched from agents. SECURITY DEFINER, owned by the migrating user: MIG's
  * roles write agents but are granted nothing on the service's tables. Upserts go in key order, so
  * two writers never take the same summary rows in opposite orders.
  *
