@@ -12,6 +12,7 @@
 // `nonNull` lists the result columns Go scans into non-pointer types (time.Time, string, float64,
 // int) or json.Unmarshal's: a NULL there fails MIG's method.
 
+import { MIG_ACTIVE_AGENTS_BY_QUEUE, MIG_MULTI_AGENT_QUEUES, migAgentsStatsQueries } from '@mig-data/database';
 import { MIG_FUTURE, MIG_IDS } from './mig-shaped-rows';
 
 export interface MigStatement {
@@ -34,6 +35,8 @@ export interface MigStatement {
 
 const ACTION_COLUMNS_SCANNED = ['id', 'name', 'target', 'description', 'threat', 'operations', 'validfrom', 'expireafter', 'starttime', 'finishtime', 'lastupdatetime', 'status', 'pgpsignatures', 'syntaxversion'];
 const NOW = '2019-06-10 12:30:00+00';
+// The fleet statements are kept once, in libs/database (mig-fleet-queries.ts), the bench and the tests comparing with them.
+const MIG_STATS = migAgentsStatsQueries(new Date(NOW));
 const s = (method: string, role: MigStatement['role'], sql: string, parameters: unknown[], nonNull: string[], rows: MigStatement['rows'], refused?: true): MigStatement =>
   refused ? { method, role, sql, parameters, nonNull, rows, refusedSincePostgres10: true } : { method, role, sql, parameters, nonNull, rows };
 
@@ -109,13 +112,8 @@ export const MIG_SCHEDULER_STATEMENTS: MigStatement[] = [
     [MIG_IDS.online + 1000, 'web2.example.net', 'linux.web2.example.net.11112222', 'daemon', '20190601-0.abcdef0.prod', 77, NOW, '0001-01-01 00:00:00+00', NOW, NOW, 'online', '{}', '{}'], [], 1),
   s('UpdateAgentHeartbeat', 'migscheduler', `UPDATE agents SET status=$1, heartbeattime=$2 WHERE id=$3`, ['online', NOW, MIG_IDS.online], [], 1),
   s('ReplaceRefreshedAgent', 'migscheduler', `UPDATE agents SET status=$1 WHERE id=$2`, ['offline', MIG_IDS.online], [], 1),
-  s('ListMultiAgentsQueues', 'migscheduler', `SELECT queueloc FROM agents
-		WHERE heartbeattime > $1 AND mode != 'checkin'
-		GROUP BY queueloc HAVING COUNT(queueloc) > 1`, ['2019-01-01 00:00:00+00'], ['*'], 1),
-  s('ActiveAgentsByQueue', 'migscheduler', `SELECT id, name, queueloc, mode, version, pid, starttime,
-		heartbeattime, refreshtime, status
-		FROM agents WHERE agents.heartbeattime > $1 AND agents.queueloc=$2
-		AND agents.status!=$3`, ['2019-06-01 00:00:00+00', 'linux.web1.example.net.4f3e2d1c', 'offline'], ['*'], 'some'),
+  s('ListMultiAgentsQueues', 'migscheduler', MIG_MULTI_AGENT_QUEUES, ['2019-01-01 00:00:00+00'], ['*'], 1),
+  s('ActiveAgentsByQueue', 'migscheduler', MIG_ACTIVE_AGENTS_BY_QUEUE, ['2019-06-01 00:00:00+00', 'linux.web1.example.net.4f3e2d1c', 'offline'], ['*'], 'some'),
   s('MarkAgentDestroyed', 'migscheduler', `UPDATE agents
 		SET destructiontime=$1, status=$2 WHERE id=$3`, [NOW, 'destroyed', MIG_IDS.offline], [], 1),
   s('GetAgentsStats', 'migscheduler', `SELECT timestamp, online_agents, online_agents_by_version,
@@ -127,34 +125,11 @@ export const MIG_SCHEDULER_STATEMENTS: MigStatement[] = [
 		idle_agents, idle_agents_by_version, idle_endpoints, new_endpoints,
 		multi_agents_endpoints, disappeared_endpoints, flapping_endpoints)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [NOW, 1, '[]', 1, 0, '[]', 0, 0, 0, 0, 0], [], 1),
-  s('SumOnlineAgentsByVersion', 'migscheduler', `SELECT COUNT(*), version FROM agents
-		WHERE agents.status=$1 GROUP BY version`, ['online'], ['*'], 1),
-  s('SumIdleAgentsByVersion', 'migscheduler', `SELECT COUNT(*), version FROM agents
-		WHERE agents.status=$1 AND agents.queueloc NOT IN (
-			SELECT distinct(queueloc) FROM agents
-			WHERE agents.status=$2)
-		GROUP BY version`, ['idle', 'online'], ['*'], 0),
-  s('CountOnlineEndpoints', 'migscheduler', `SELECT COUNT(DISTINCT(queueloc)) FROM agents WHERE status=$1`, ['online'], ['*'], 1),
-  s('CountIdleEndpoints', 'migscheduler', `SELECT COUNT(*) FROM (
-			SELECT queueloc FROM agents
-			WHERE status=$1
-			AND queueloc NOT IN (
-				SELECT queueloc FROM agents
-				WHERE status=$2
-				GROUP BY queueloc
-			) GROUP BY queueloc
-		) AS idleendpoints`, ['idle', 'online'], ['*'], 1),
-  s('CountNewEndpoints', 'migscheduler', `SELECT COUNT(*) FROM (
-				SELECT queueloc FROM agents
-				WHERE queueloc NOT IN (
-					SELECT queueloc FROM agents
-					WHERE heartbeattime > $2
-					AND heartbeattime < $1
-					GROUP BY queueloc
-				)
-				AND starttime > $1
-				GROUP BY queueloc
-			)AS newendpoints`, ['2019-06-01 00:00:00+00', '2019-05-01 00:00:00+00'], ['*'], 1),
+  s('SumOnlineAgentsByVersion', 'migscheduler', MIG_STATS.onlineAgentsByVersion.sql, ['online'], ['*'], 1),
+  s('SumIdleAgentsByVersion', 'migscheduler', MIG_STATS.idleAgentsByVersion.sql, ['idle', 'online'], ['*'], 0),
+  s('CountOnlineEndpoints', 'migscheduler', MIG_STATS.onlineEndpoints.sql, ['online'], ['*'], 1),
+  s('CountIdleEndpoints', 'migscheduler', MIG_STATS.idleEndpoints.sql, ['idle', 'online'], ['*'], 1),
+  s('CountNewEndpoints', 'migscheduler', MIG_STATS.newEndpoints.sql, ['2019-06-01 00:00:00+00', '2019-05-01 00:00:00+00'], ['*'], 1),
   // investigators.go
   s('ActiveInvestigatorsKeys', 'migscheduler', "SELECT publickey FROM investigators WHERE status='active'", [], [], 2),
   s('InvestigatorByID', 'migscheduler', `SELECT id, name, pgpfingerprint, publickey, status,
