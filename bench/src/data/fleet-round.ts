@@ -1,13 +1,17 @@
 import type { Pool } from 'pg';
 
-/** How far ahead of the clock a round puts the fleet's latest heartbeat: its live agents then stay "seen in the last 5 minutes" for about 8 minutes. */
-const LEAD_SECONDS = 240;
-/** A fleet whose latest heartbeat is later than this many seconds ago still has two minutes of that left: it is not moved. */
+/**
+ * How far ahead of the clock a round puts the fleet's latest heartbeat: its live agents then stay
+ * "seen in the last 5 minutes" for about 19 minutes, well past a round that itself takes minutes
+ * at production size, so one round serves every fleet scenario.
+ */
+const LEAD_SECONDS = 900;
+/** A fleet whose latest heartbeat is not this many seconds old yet still looks live for a scenario: it is not moved. */
 const STILL_LIVE_SECONDS = 120;
 
 /**
  * A heartbeat round: the agents of the fleet's last 20 minutes (its live agents, and the ones that
- * just went quiet) move forward together, so that the latest heartbeat lies 4 minutes ahead of the
+ * just went quiet) move forward together, so that the latest heartbeat lies 15 minutes ahead of the
  * clock, as a running fleet would have heartbeated meanwhile. The operator queries ask about "the
  * last 5 minutes": without this a fleet whose load (or a scenario before) took longer than planned
  * would look all offline. Every agent moves by the same amount, so who is online, idle, double or
