@@ -10,11 +10,13 @@ const LEAD_SECONDS = 900;
 const STILL_LIVE_SECONDS = 120;
 
 /**
- * A heartbeat round: the agents of the fleet's last 20 minutes (its live agents, and the ones that
- * just went quiet) move forward together, so that the latest heartbeat lies 15 minutes ahead of the
- * clock, as a running fleet would have heartbeated meanwhile. The operator queries ask about "the
+ * A heartbeat round: the fleet's live agents (a heartbeat within 2 minutes of its latest) move
+ * forward together, so that the latest heartbeat lies 15 minutes ahead of the clock, as a running
+ * fleet would have heartbeated meanwhile. The agents that went quiet stay where they are: moved
+ * with the others they would sit across the 5-minute edge and cross it while a scenario runs
+ * (a 21M-row run had one name change sides between the two halves of a round). The operator queries ask about "the
  * last 5 minutes": without this a fleet whose load (or a scenario before) took longer than planned
- * would look all offline. Every agent moves by the same amount, so who is online, idle, double or
+ * would look all offline. The live agents move by the same amount, so who is online, double or
  * silent stays as loaded. Rounds are expensive at production size (every heartbeat is a non-HOT
  * update: about 200,000 rows times every index of agents), hence the lead: one round serves
  * several scenarios.
@@ -25,7 +27,7 @@ export async function freshenFleet(pool: Pool): Promise<void> {
   if (age === null || age < STILL_LIVE_SECONDS) return;
   await pool.query(
     `UPDATE agents SET heartbeattime = heartbeattime + make_interval(secs => $1), refreshtime = refreshtime + make_interval(secs => $1)
-     WHERE heartbeattime >= (SELECT max(heartbeattime) FROM agents) - interval '20 minutes'`,
+     WHERE heartbeattime >= (SELECT max(heartbeattime) FROM agents) - interval '2 minutes'`,
     [age + LEAD_SECONDS],
   );
 }
