@@ -10,6 +10,7 @@ import {
 } from '@mig-data/database';
 import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS, withWindows } from './support/seed-sql';
 import { startTestService, type TestService } from './support/test-service';
+import { walk } from './support/walk-pages';
 
 const MINUTE = 60_000;
 const DAY = 1440 * MINUTE;
@@ -73,7 +74,7 @@ describe("fleet queries agree with MIG's SQL row for row on generated fleets", (
     expect(await doubleAgents(30 * MINUTE)).toEqual(byQueueloc(await seedRows(seedQueryAt(withWindows(SEED_DOUBLE_AGENTS, ['30 minutes'])), [now])));
 
     for (const since of [new Date(now.getTime() - 10 * MINUTE), new Date(now.getTime() - 2 * DAY)]) {
-      const { queuelocs } = await t.clients.fleet.listMultiAgentQueues({ since });
+      const queuelocs = await walk((pageToken) => t.clients.fleet.listMultiAgentQueues({ since, pageSize: 50, pageToken }).then((page) => ({ rows: page.queuelocs, nextPageToken: page.nextPageToken })));
       expect(queuelocs).toEqual((await seedRows(MIG_MULTI_AGENT_QUEUES, [since])).map((row) => row.queueloc).sort());
     }
 
@@ -82,10 +83,10 @@ describe("fleet queries agree with MIG's SQL row for row on generated fleets", (
     expect(queues.length).toBeGreaterThan(100);
     for (const since of [new Date(now.getTime() - 10 * MINUTE), new Date(now.getTime() - 40 * DAY)]) {
       for (const queueloc of queues) {
-        const { agents } = await t.clients.fleet.listActiveAgentsByQueue({ queueloc, since });
+        const agents = await walk((pageToken) => t.clients.fleet.listActiveAgentsByQueue({ queueloc, since, pageSize: 1000, pageToken }).then((page) => ({ rows: page.agents, nextPageToken: page.nextPageToken })));
         const mig = (await seedRows(MIG_ACTIVE_AGENTS_BY_QUEUE, [since, queueloc, 'offline']))
           .map((row) => ({ id: Number(row.id), heartbeattime: row.heartbeattime as Date, status: row.status as string, pid: row.pid as number, name: row.name as string }))
-          .sort((a, b) => b.heartbeattime.getTime() - a.heartbeattime.getTime() || b.id - a.id);
+          .sort((a, b) => b.id - a.id); // the service pages by id, newest first
         expect(agents.map((a) => ({ id: a.id, heartbeattime: a.heartbeattime, status: a.status, pid: a.pid, name: a.name }))).toEqual(mig);
       }
     }

@@ -86,8 +86,9 @@ export function activeAgentsByQueueScenario(context: BenchContext): Scenario {
       const since = new Date(Date.now() - RECENT_MS);
       const rows: string[] = [];
       for (const queueloc of queues) {
-        const { agents } = await fleet.listActiveAgentsByQueue({ queueloc, since });
-        rows.push(...agents.map((a) => `${a.queueloc} ${a.id} ${a.status} ${a.heartbeattime!.toISOString()}`).sort());
+        const agents: string[] = [];
+        await allPages((pageToken) => fleet.listActiveAgentsByQueue({ queueloc, since, pageSize: 1000, pageToken }), (page) => agents.push(...page.agents.map((a) => `${a.queueloc} ${a.id} ${a.status} ${a.heartbeattime!.toISOString()}`)));
+        rows.push(...agents.sort());
       }
       return rows;
     },
@@ -119,7 +120,12 @@ export function multiAgentQueuesScenario(context: BenchContext): Scenario {
     title: 'multi-agent queues (MIG ListMultiAgentsQueues)',
     serviceLabel: 'ListMultiAgentQueues RPC',
     rawLabel: "MIG's scheduler SQL verbatim",
-    viaService: async (fleet) => (await fleet.listMultiAgentQueues({ since: new Date(Date.now() - RECENT_MS) })).queuelocs.sort(),
+    viaService: async (fleet) => {
+      const since = new Date(Date.now() - RECENT_MS);
+      const queuelocs: string[] = [];
+      await allPages((pageToken) => fleet.listMultiAgentQueues({ since, pageSize: PAGE_SIZE, pageToken }), (page) => queuelocs.push(...page.queuelocs));
+      return queuelocs.sort();
+    },
     viaRaw: async () => (await rawQuery(context, MIG_MULTI_AGENT_QUEUES, [new Date(Date.now() - RECENT_MS)])).map((row) => String(row.queueloc)).sort(),
   });
 }
