@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { quietClientErrors } from './client-errors';
 
 /**
  * Answers "can the database be reached right now?" on a connection of its own, so that a busy main
@@ -10,8 +11,8 @@ export class DatabaseProbe {
 
   constructor(url: string, timeoutMs: number) {
     this.pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'mig-data-health' });
-    // A probe connection dying while idle (database restarted) is found by the next probe.
-    this.pool.on('error', () => undefined);
+    // A probe connection dying (database restarted) is found by the next probe.
+    quietClientErrors(this.pool);
   }
 
   /** Resolves when `SELECT 1` answered within the time limit; rejects with the reason otherwise. */

@@ -5,6 +5,7 @@ import { MIG_PG_TYPES } from './pg-type-parsers';
 import { CancellableClient } from './query-cancellation';
 import { statsOfPool, type PoolStats } from './pool-stats';
 import { sqlState } from './repositories/postgres-errors';
+import { quietClientErrors } from './client-errors';
 
 export interface TargetSandboxOptions {
   /** The service's own connection: it reads the sandbox role's password. */
@@ -75,8 +76,8 @@ export class TargetSandbox {
       Client: CancellableClient, // an expansion whose caller gave up is cancelled (query-cancellation.ts)
       connectionTimeoutMillis: this.options.acquireTimeoutMs ?? 10_000,
     });
-    // An idle connection that dies is dropped by the pool; the next connect() reports what is wrong.
-    pool.on('error', () => undefined);
+    // A connection that dies is dropped by the pool; the next connect() reports what is wrong.
+    quietClientErrors(pool);
     try {
       const client = await pool.connect().catch((error: unknown) => {
         throw refusedLogin(error) ?? error;

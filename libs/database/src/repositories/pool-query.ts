@@ -1,5 +1,6 @@
 import { DatabaseError, type Pool, type QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { quietClient } from '../client-errors';
 
 /** A statement the hot paths run often: named, so each connection parses it once (pg's prepared statements). */
 export interface PreparedStatement {
@@ -25,6 +26,7 @@ export async function poolQuery<Row extends QueryResultRow>(dataSource: DataSour
   const pool = mainPool(dataSource);
   if (!pool) throw new Error('the database is not connected (the data source was not initialized or is destroyed)');
   const client = await pool.connect();
+  quietClient(client);
   let broken: Error | undefined;
   try {
     return (await client.query<Row>({ name: statement.name, text: statement.text, values })).rows;
