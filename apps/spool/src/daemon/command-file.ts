@@ -1,7 +1,13 @@
-import type { Agent } from '@mig-data/contract';
+import { actionFileFromMessage } from '@mig-data/client';
+import type { Action, Agent } from '@mig-data/contract';
 
 /** Go's zero time, which MIG writes for a time not set yet. */
 const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/** The action as every command file of it carries it: compact JSON, status inflight. Made once per fan-out. */
+export function commandActionJson(action: Action): string {
+  return JSON.stringify(JSON.parse(actionFileFromMessage({ ...action, status: 'inflight' })));
+}
 
 /**
  * A command file as MIG's scheduler writes it into command/ready: the command's id, the whole

@@ -1,9 +1,8 @@
 import { status } from '@grpc/grpc-js';
-import { actionFileFromMessage } from '@mig-data/client';
 import type { Action, Agent } from '@mig-data/contract';
 import { commandFileName, fileExists, placeFiles, type ItemLock, type SpoolFile } from '@mig-data/spool';
 import { join } from 'node:path';
-import { commandFileContent } from './command-file';
+import { commandActionJson, commandFileContent } from './command-file';
 import { createCommandChunk } from './create-command-chunk';
 import type { DaemonContext } from './daemon-context';
 import { hasCode, refusalReason } from './service-errors';
@@ -33,7 +32,7 @@ export async function fanOut(context: DaemonContext, lock: ItemLock, action: Act
   const { clients, layout, log } = context;
   const id = action.id;
   // The action as the command files carry it, serialized once for all of them.
-  const actionJson = JSON.stringify(JSON.parse(actionFileFromMessage({ ...action, status: 'inflight' })));
+  const actionJson = commandActionJson(action);
   const starttime = context.now();
   let total = 0;
   let written = 0;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { actionFileFromMessage, type DataServiceClients } from '@mig-data/client';
 import { ACTION_STATES, actionFileName, COMMAND_STATES, commandFileName, fileExists, moveFile, placeFile, removeFiles, withItemLock, type SpoolLayout } from '@mig-data/spool';
-import { commandFileContent } from '../daemon/command-file';
+import { commandActionJson, commandFileContent } from '../daemon/command-file';
 import { setAside } from '../daemon/set-aside';
 import type { Drift } from './drift-kinds';
 import { unlessNotFound } from '../spool-view/not-found';
@@ -71,9 +71,7 @@ async function repairLocked(layout: SpoolLayout, clients: DataServiceClients, dr
     case 'command-file-missing': {
       const command = (await unlessNotFound(clients.commands.getCommand({ id: commandId! })))?.command;
       if (!command?.action || !command.agent || (command.status !== 'prepared' && command.status !== 'sent') || !(await stillDrifting(layout, drift))) return 'gone';
-      // The action as the daemon's fan-out writes it into command files: compact, status inflight.
-      const actionJson = JSON.stringify(JSON.parse(actionFileFromMessage({ ...command.action, status: 'inflight' })));
-      const content = commandFileContent(command.id, actionJson, command.agent, command.starttime ?? new Date());
+      const content = commandFileContent(command.id, commandActionJson(command.action), command.agent, command.starttime ?? new Date());
       await placeFile(layout, command.status === 'prepared' ? layout.command.ready : layout.command.inflight, commandName, content);
       return 'fixed';
     }
