@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { connectDataService, readTlsFiles, serviceFailureMessage, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, readTlsFiles, commandFailureExitCode, type ConnectOptions, type DataServiceClients } from '@mig-data/client';
 import { OPERATOR_COMMANDS } from './commands';
-import { UsageError, type OperatorCommand } from './operator-command';
+import type { OperatorCommand } from './operator-command';
 
 const GLOBAL_USAGE = `Usage: mig-operator [--address HOST:PORT] [--ca FILE [--cert FILE --key FILE]] [--json] <command> [options]
 Talks to the MIG data service at --address (default: $MIG_DATA_ADDRESS or 127.0.0.1:50051).
@@ -59,17 +59,7 @@ export async function runOperator(argv: string[], out: (text: string) => void, e
     await command.run({ args, json, out, clients: () => (clients ??= connectDataService(address, { tls })) });
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      err(`${(error as Error).message}\nusage: ${command.usage}`);
-      return 2;
-    }
-    const failure = serviceFailureMessage(error, address, Boolean(tls));
-    if (failure) {
-      err(`${command.name}: ${failure}`);
-      return 1;
-    }
-    err(`${command.name}: ${(error as Error).message}`);
-    return 1;
+    return commandFailureExitCode(error, command, address, Boolean(tls), err);
   } finally {
     clients?.close();
   }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { connectDataService, readTlsFiles, serviceFailureMessage, type DataServiceClients } from '@mig-data/client';
+import { connectDataService, readTlsFiles, commandFailureExitCode, type DataServiceClients } from '@mig-data/client';
 import { resolveSpoolSettings, SCHEDULER_CFG_ENV, SCHEDULER_CFG_FLAG, SPOOL_SETTING_SOURCES, type SpoolSettings } from '@mig-data/spool';
 import { SPOOL_COMMANDS } from './commands';
-import { UsageError, type SpoolCommand } from './spool-command';
+import type { SpoolCommand } from './spool-command';
 import { jsonLinesLogger, type SpoolLogger } from './spool-logger';
 
 const SETTING_FLAGS = [SCHEDULER_CFG_FLAG, ...Object.values(SPOOL_SETTING_SOURCES).map((source) => source.flag)];
@@ -82,17 +82,7 @@ export async function runSpool(argv: string[], io: SpoolIo): Promise<number> {
     });
     return code ?? 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      err(`${(error as Error).message}\nusage: ${command.usage}`);
-      return 2;
-    }
-    const failure = serviceFailureMessage(error, settings.address, Boolean(tls));
-    if (failure) {
-      err(`${command.name}: ${failure}`);
-      return 1;
-    }
-    err(`${command.name}: ${(error as Error).message}`);
-    return 1;
+    return commandFailureExitCode(error, command, settings.address, Boolean(tls), err);
   } finally {
     clients?.close();
   }

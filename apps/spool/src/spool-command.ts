@@ -28,5 +28,5 @@ export interface SpoolCommand {
   run(context: SpoolCommandContext): Promise<number | void>;
 }
 
-/** Bad arguments: main prints the message and the command's usage and exits 2. */
-export class UsageError extends Error {}
+/** Bad arguments: main prints the message and the command's usage and exits 2 (one class for both programs). */
+export { UsageError } from '@mig-data/client';
