@@ -1,4 +1,4 @@
-import type { DataServiceClients } from '@mig-data/client';
+import { allPages, type DataServiceClients } from '@mig-data/client';
 import type { Action, Investigator } from '@mig-data/contract';
 import { parseId } from '../args/options';
 import { renderJson, renderTable } from '../output/table';
@@ -20,14 +20,7 @@ export const actionShowCommand: OperatorCommand = {
 
 /** Every investigator whose signature on the action was verified (a few; paged all the same). */
 async function actionSigners(clients: DataServiceClients, actionId: number): Promise<Investigator[]> {
-  const signers: Investigator[] = [];
-  let pageToken = '';
-  do {
-    const page = await clients.investigators.listActionInvestigators({ actionId, pageSize: 1000, pageToken });
-    signers.push(...page.investigators);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return signers;
+  return allPages((pageToken) => clients.investigators.listActionInvestigators({ actionId, pageSize: 1000, pageToken }), (page) => page.investigators);
 }
 
 function renderAction(action: Action, signers: Investigator[]): string {

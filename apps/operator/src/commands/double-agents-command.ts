@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { DoubleAgent } from '@mig-data/contract';
+import { allPages } from '@mig-data/client';
 import { parseDuration } from '../args/options';
 import { renderJson, renderTable } from '../output/table';
 import type { OperatorCommand } from '../operator-command';
@@ -12,13 +12,7 @@ export const doubleAgentsCommand: OperatorCommand = {
   async run({ args, clients, json, out }) {
     const { values } = parseArgs({ args, options: { window: { type: 'string' } } });
     const window = parseDuration(values.window, '--window');
-    const doubleAgents: DoubleAgent[] = [];
-    let pageToken = '';
-    do {
-      const page = await clients().fleet.listDoubleAgents({ window, pageSize: 100_000, pageToken });
-      doubleAgents.push(...page.doubleAgents);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    const doubleAgents = await allPages((pageToken) => clients().fleet.listDoubleAgents({ window, pageSize: 100_000, pageToken }), (page) => page.doubleAgents);
     // The service pages by queueloc (a count can change between pages); the seed's table is largest first.
     doubleAgents.sort((a, b) => b.count - a.count || (a.queueloc < b.queueloc ? -1 : a.queueloc > b.queueloc ? 1 : 0));
     out(json ? renderJson(doubleAgents) : renderTable(['count', 'queueloc'], doubleAgents.map((d) => [d.count, d.queueloc])));

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { allPages } from '@mig-data/client';
 import { parseDuration } from '../args/options';
 import { renderJson, renderTable } from '../output/table';
 import type { OperatorCommand } from '../operator-command';
@@ -12,13 +13,7 @@ export const offlineAgentsCommand: OperatorCommand = {
     const { values } = parseArgs({ args, options: { 'seen-within': { type: 'string' }, 'silent-for': { type: 'string' } } });
     const seenWithin = parseDuration(values['seen-within'], '--seen-within');
     const silentFor = parseDuration(values['silent-for'], '--silent-for');
-    const names: string[] = [];
-    let pageToken = '';
-    do {
-      const page = await clients().fleet.listOfflineAgents({ seenWithin, silentFor, pageSize: 100_000, pageToken });
-      names.push(...page.names);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+    const names = await allPages((pageToken) => clients().fleet.listOfflineAgents({ seenWithin, silentFor, pageSize: 100_000, pageToken }), (page) => page.names);
     out(json ? renderJson(names) : renderTable(['name'], names.map((name) => [name])));
   },
 };

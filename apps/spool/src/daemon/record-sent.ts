@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
+import { allPages } from '@mig-data/client';
 import { fileExists, inParallel, removeFiles } from '@mig-data/spool';
 import { commandIdOf } from './command-file';
 import type { DaemonContext } from './daemon-context';
@@ -44,14 +45,8 @@ export async function recordSent(context: DaemonContext, actionId: number, names
 }
 
 async function preparedCommands(context: DaemonContext, actionId: number): Promise<Set<number>> {
-  const prepared = new Set<number>();
-  let pageToken = '';
-  do {
-    const page = await context.clients.commands.listCommands({ actionId, status: 'prepared', pageSize: 10_000, pageToken });
-    for (const command of page.commands) prepared.add(command.id);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return prepared;
+  const commands = await allPages((pageToken) => context.clients.commands.listCommands({ actionId, status: 'prepared', pageSize: 10_000, pageToken }), (page) => page.commands);
+  return new Set(commands.map((command) => command.id));
 }
 
 

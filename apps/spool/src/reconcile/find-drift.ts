@@ -1,4 +1,4 @@
-import type { DataServiceClients } from '@mig-data/client';
+import { allPages, type DataServiceClients } from '@mig-data/client';
 import type { Action, Command } from '@mig-data/contract';
 import { inParallel, type CommandState } from '@mig-data/spool';
 import { unlessNotFound } from '../spool-view/not-found';
@@ -74,24 +74,10 @@ function reportRowless(drift: Drift[], actionId: number, commandId: number, stat
 }
 
 async function allActions(clients: DataServiceClients, status: string): Promise<Action[]> {
-  const actions: Action[] = [];
-  let pageToken = '';
-  do {
-    const page = await clients.actions.listActions({ status, pageSize: 1000, pageToken });
-    actions.push(...page.actions);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return actions;
+  return allPages((pageToken) => clients.actions.listActions({ status, pageSize: 1000, pageToken }), (page) => page.actions);
 }
 
 /** Every command of an action, 10,000 a page (the service's largest). */
 export async function allCommands(clients: DataServiceClients, actionId: number): Promise<Command[]> {
-  const commands: Command[] = [];
-  let pageToken = '';
-  do {
-    const page = await clients.commands.listCommands({ actionId, status: undefined, pageSize: 10_000, pageToken });
-    commands.push(...page.commands);
-    pageToken = page.nextPageToken;
-  } while (pageToken);
-  return commands;
+  return allPages((pageToken) => clients.commands.listCommands({ actionId, status: undefined, pageSize: 10_000, pageToken }), (page) => page.commands);
 }
