@@ -1,7 +1,6 @@
-import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
 import { MIG_FUTURE_DATE } from '../mig-unset-values';
 import { rowsOf, type SqlRunner } from '../sql-runner';
+import { onLoadingSession } from './loading-session';
 
 export type { SqlRunner } from '../sql-runner';
 
@@ -58,23 +57,14 @@ export interface LoadedFleet {
  * the highest endpoint number already loaded. Ends with one heartbeat round over the live agents
  * and VACUUM ANALYZE, so the table is laid out and summarised like one in service. VACUUM cannot
  * run inside a transaction: pass a pool or data source, not a transaction's manager. It runs on
- * one connection of a pool or data source, with JIT off.
+ * one connection of a pool or data source, with JIT off and no statement timeout (loading-session.ts).
  * MIG's production size: `productionLikeFleet(21_000_000)`.
  * 1,000,000 agents take about 35 s on a 2-CPU machine.
  *
  *     await loadFleet(dataSource, { endpoints: 100_000, agents: 1_000_000, days: 30 });
  */
 export async function loadFleet(db: SqlRunner, shape: FleetShape): Promise<LoadedFleet> {
-  // One session, JIT off: LLVM spends about 100 s compiling each batch's INSERT (PostgreSQL 15 of
-  // Debian, 400 endpoints) for one second of work.
-  return onOneSession(db, async (session) => {
-    await session.query(`SET jit = off`);
-    try {
-      return await load(session, shape);
-    } finally {
-      await session.query(`RESET jit`);
-    }
-  });
+  return onLoadingSession(db, (session) => load(session, shape));
 }
 
 async function load(db: SqlRunner, shape: FleetShape): Promise<LoadedFleet> {
@@ -109,28 +99,6 @@ async function load(db: SqlRunner, shape: FleetShape): Promise<LoadedFleet> {
   // What autovacuum would do next: statistics for the planner (the endpoint summary's too), the visibility map for index-only scans.
   await db.query('VACUUM ANALYZE agents, mig_data_endpoints');
   return { endpoints, agents: loadedAgents, elapsedMs: Date.now() - started };
-}
-
-/** Runs `work` on one connection of `db`: a session setting then holds for all of its statements. */
-async function onOneSession<T>(db: SqlRunner, work: (session: SqlRunner) => Promise<T>): Promise<T> {
-  // By shape, not instanceof: a caller's copy of pg or typeorm may not be this package's.
-  if ('createQueryRunner' in db) {
-    const runner = (db as DataSource).createQueryRunner();
-    try {
-      return await work(runner);
-    } finally {
-      await runner.release();
-    }
-  }
-  if ('totalCount' in db && 'connect' in db) {
-    const client = await (db as Pool).connect();
-    try {
-      return await work(client);
-    } finally {
-      client.release();
-    }
-  }
-  return work(db); // already one connection: a pg Client, a QueryRunner
 }
 
 /** Agents of the endpoints [offset, offset + count): the first `total % endpoints` endpoints get one more. */
