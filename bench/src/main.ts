@@ -3,8 +3,7 @@ import { cpus, platform, totalmem } from 'node:os';
 import { Pool } from 'pg';
 import { connectDataService } from '@mig-data/client';
 import { readBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options';
-import { seedCommands } from './data/command-seeder';
-import { expectedLoadEnd, loadBenchFleet, loadedFleet, waitUntil } from './data/bench-fleet';
+import { expectedLoadEnd, loadBenchCommands, loadBenchFleet, loadedFleet, waitUntil } from './data/bench-fleet';
 import { connectEcho } from './echo/echo-client';
 import { openBenchDatabase, openFleetDatabase } from './harness/bench-database';
 import { runScenario } from './harness/run-scenario';
@@ -68,7 +67,7 @@ async function main(): Promise<number> {
     } else {
       const loadEnd = expectedLoadEnd(sizes.agents, sizes.commands);
       fleet = await loadBenchFleet(pool, sizes.agents, loadEnd);
-      await seedCommands(pool, fleet, sizes.commands);
+      await loadBenchCommands(pool, fleet, sizes.commands);
       await waitUntil(loadEnd);
     }
     loadSeconds = (performance.now() - loadStart) / 1000;

@@ -1,6 +1,5 @@
 import type { Pool } from 'pg';
-import { loadFleet, productionLikeFleet } from '@mig-data/database';
-import { ProgressBar } from '../progress/progress-bar';
+import { loadCommands, loadFleet, ProgressDisplay, productionLikeFleet } from '@mig-data/database';
 
 /** Load times per row on the 2-CPU machine the bench was written on (21 million agents in 11 minutes, 20 million commands in 3). */
 const LOAD_MS_PER_AGENT = 0.032;
@@ -28,16 +27,8 @@ export interface BenchFleet {
 
 /** Loads a fleet of `agents` rows shaped as MIG's production one, dated `now`, with the database lib's loader (see loadFleet), showing progress. */
 export async function loadBenchFleet(pool: Pool, agents: number, now: Date): Promise<BenchFleet> {
-  const progress = new ProgressBar('loading agents', agents);
-  let shown = 0;
-  await loadFleet(pool, {
-    ...productionLikeFleet(agents),
-    now,
-    onProgress: (loaded) => {
-      progress.advance(loaded.agents - shown);
-      shown = loaded.agents;
-    },
-  });
+  const progress = new ProgressDisplay('loading agents', agents);
+  await loadFleet(pool, { ...productionLikeFleet(agents), now, onProgress: (loaded) => progress.update(loaded.agents) });
   progress.finish();
   const fleet = await loadedFleet(pool);
   if (fleet.agents !== agents) throw new Error(`the fleet load left ${fleet.agents} agents; expected ${agents}`);
@@ -52,4 +43,12 @@ export async function loadedFleet(pool: Pool): Promise<BenchFleet> {
     throw new Error(`the fleet has ${count} agents with ids from ${low} to ${high}; expected consecutive ids, as loadFleet alone leaves them`);
   }
   return { firstAgentId: Number(low), agents: Number(count) };
+}
+
+/** Appends `commands` finished commands of past actions to `fleet`'s agents with the database lib's loader (see loadCommands), showing progress. */
+export async function loadBenchCommands(pool: Pool, fleet: BenchFleet, commands: number): Promise<void> {
+  if (commands === 0) return;
+  const progress = new ProgressDisplay('loading commands', commands);
+  await loadCommands(pool, { commands, agents: { firstId: fleet.firstAgentId, count: fleet.agents }, onProgress: (loaded) => progress.update(loaded.commands) });
+  progress.finish();
 }

@@ -28,6 +28,8 @@ export * from './repositories/investigator.repository';
 export * from './repositories/signature.repository';
 export * from './repositories/permission.repository';
 export * from './fleet-loader/load-fleet';
+export * from './fleet-loader/load-commands';
+export * from './fleet-loader/progress-display';
 export * from './seed-queries';
 export * from './mig-fleet-queries';
 export * from './sql-runner';

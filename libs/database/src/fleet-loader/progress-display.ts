@@ -4,11 +4,16 @@ const WIDTH = 30;
 const REDRAW_MS = 100;
 
 /**
- * A progress bar on stderr, so stdout keeps only the results. On a terminal it redraws one line
- * in place; in a log (CI, a pipe) it writes a plain line every 10 %, because carriage returns
- * there would pile up into one unreadable line.
+ * How a load's progress is shown to whoever runs it (load-fleet, the bench): on stderr, so stdout
+ * keeps only results. On a terminal it redraws one bar in place; in a log (CI, a pipe, a file) it
+ * writes a plain line every 10 %, because carriage returns there pile up into one unreadable line.
+ * Fed with the running totals the loaders' `onProgress` gives:
+ *
+ *     const shown = new ProgressDisplay('loading agents', agents);
+ *     await loadFleet(db, { ...productionLikeFleet(agents), onProgress: (loaded) => shown.update(loaded.agents) });
+ *     shown.finish();
  */
-export class ProgressBar {
+export class ProgressDisplay {
   private done = 0;
   private lastDraw = 0;
   private lastDecile = -1;
@@ -22,8 +27,9 @@ export class ProgressBar {
     this.draw(true);
   }
 
-  advance(count: number): void {
-    this.done = Math.min(this.total, this.done + count);
+  /** `done` units of `total` are done so far. */
+  update(done: number): void {
+    this.done = Math.min(this.total, Math.max(this.done, done));
     this.draw(this.done === this.total);
   }
 
