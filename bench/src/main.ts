@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cpus, platform, totalmem } from 'node:os';
 import { Pool } from 'pg';
 import { connectDataService } from '@mig-data/client';
+import { FLEET_QUERY_WORK_MEM } from '@mig-data/database';
 import { readBenchOptions, USAGE, UsageError, type BenchOptions } from './bench-options';
 import { expectedLoadEnd, loadBenchCommands, loadBenchFleet, loadedFleet, waitUntil } from './data/bench-fleet';
 import { connectEcho } from './echo/echo-client';
@@ -15,9 +16,12 @@ import { BENCH_SCENARIOS } from './scenarios/bench-scenarios';
 
 // The data service's own default; the raw baselines get the same number of connections.
 const POOL_SIZE = 10;
-// A raw baseline that runs longer than this is reported as not finishing (the seed's NOT IN turns
-// quadratic once the names of the last 5 minutes no longer fit in memory).
+// A raw baseline that runs longer than this is reported as not finishing.
 const RAW_STATEMENT_TIMEOUT_MS = 300_000;
+// The raw baselines' sessions get the work_mem the service's fleet queries run with: MIG's
+// `NOT IN (subquery)` is hashed only while the subquery fits in it, and turns quadratic past that
+// (at PostgreSQL's 4 MB default, at production size). Same memory on both sides (bench/README.md).
+const RAW_SESSION_OPTIONS = `-c work_mem=${FLEET_QUERY_WORK_MEM}`;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -49,7 +53,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const { sizes } = options;
   const database = options.fleetDatabaseUrl ? await openFleetDatabase(options.fleetDatabaseUrl, log) : await openBenchDatabase(options.databaseUrl, log);
-  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'mig-bench-raw', statement_timeout: RAW_STATEMENT_TIMEOUT_MS });
+  const pool = new Pool({ connectionString: database.url, max: POOL_SIZE, application_name: 'mig-bench-raw', statement_timeout: RAW_STATEMENT_TIMEOUT_MS, options: RAW_SESSION_OPTIONS });
   pool.on('error', (error) => log(`raw pool: ${error.message}`));
   // Stopped in this order: clients, servers, then the pool, then the database.
   const stops: Array<() => Promise<void> | void> = [() => pool.end(), () => database.close()];

@@ -27,6 +27,7 @@ export * from './repositories/job-run.repository';
 export * from './repositories/investigator.repository';
 export * from './repositories/signature.repository';
 export * from './repositories/permission.repository';
+export * from './fleet-query-memory';
 export * from './fleet-loader/load-fleet';
 export * from './fleet-loader/load-commands';
 export * from './fleet-loader/progress-display';

@@ -1,5 +1,6 @@
 import { checkTargetExpression, DeadlineExceededError, InvalidArgumentError, quoteInput } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
+import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
 import type { TargetSandbox } from '../target-sandbox';
 import { QUERY_CANCELED, sqlState } from './postgres-errors';
 
@@ -99,7 +100,7 @@ export class TargetExpansionRepository {
       // compiling the whole plan (JIT).
       await client.query(`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;
         SET LOCAL statement_timeout = ${limit}; SET LOCAL lock_timeout = ${limit}; SET LOCAL standard_conforming_strings = on;
-        SET LOCAL work_mem = '64MB'; SET LOCAL cursor_tuple_fraction = 0.01; SET LOCAL jit = off`);
+        SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL cursor_tuple_fraction = 0.01; SET LOCAL jit = off`);
       // With a parameter, so over the extended protocol: one statement, whatever the target holds.
       await this.refusalsExplained(client.query(`DECLARE expansion NO SCROLL CURSOR FOR ${sql}`, [LIVE_STATUSES]));
       const fetchRows = (count: number) => {
