@@ -3,12 +3,12 @@ import type { AgentEnvironment, Heartbeat } from '@mig-data/contract';
 import type { AgentRow } from '@mig-data/database';
 
 /** What an agent puts in its heartbeat: the fleet loader gives every agent a full environment. */
-export type LiveAgent = Pick<AgentRow, 'id' | 'name' | 'queueloc' | 'mode' | 'version' | 'pid' | 'starttime' | 'tags'> & { environment: AgentEnvironment };
+export type LiveAgent = Pick<AgentRow, 'id' | 'name' | 'queueloc' | 'mode' | 'version' | 'pid' | 'starttime' | 'heartbeattime' | 'tags'> & { environment: AgentEnvironment };
 
 /** `count` distinct online or idle agents of the fleet: heartbeats for them update rows, as most heartbeats do. */
 export async function selectLiveAgents(pool: Pool, count: number): Promise<LiveAgent[]> {
   const { rows } = await pool.query(
-    `SELECT id, name, queueloc, mode, version, pid, starttime, environment, tags FROM agents
+    `SELECT id, name, queueloc, mode, version, pid, starttime, heartbeattime, environment, tags FROM agents
      WHERE status IN ('online', 'idle') ORDER BY id LIMIT $1`,
     [count],
   );
@@ -39,8 +39,17 @@ export async function countHeartbeatsAt(pool: Pool, time: Date): Promise<number>
 
 let lastHeartbeatTime = 0;
 
-/** A heartbeat time no earlier run used, so each run's writes can be counted apart. */
-export function freshHeartbeatTime(): Date {
-  lastHeartbeatTime = Math.max(Date.now(), lastHeartbeatTime + 1);
+/**
+ * A heartbeat time no earlier run used, so each run's writes can be counted apart, and later than
+ * every heartbeat `agents` had when selected: the heartbeats of a run move every agent forward, as
+ * a real agent's do. The fleet round of the operator scenarios (fleet-round.ts) dates live agents
+ * up to 15 minutes ahead of the clock; a heartbeat at the clock's time would then move them back,
+ * which the service never does (it keeps the later time) while a plain UPDATE does, and a moved-back
+ * heartbeat makes the endpoint summary's trigger recompute the endpoint from agents (migration
+ * 1796003000000): the two sides would not do the same work.
+ */
+export function freshHeartbeatTime(agents: readonly LiveAgent[]): Date {
+  const latest = agents.reduce((max, agent) => Math.max(max, agent.heartbeattime.getTime()), 0);
+  lastHeartbeatTime = Math.max(Date.now(), lastHeartbeatTime + 1, latest + 1);
   return new Date(lastHeartbeatTime);
 }

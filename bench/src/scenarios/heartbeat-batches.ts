@@ -24,7 +24,7 @@ export function heartbeatBatchesScenario(context: BenchContext): Scenario {
   let agents: LiveAgent[] = [];
   const batches = () => Array.from({ length: Math.ceil(count / batchSize) }, (_, index) => agents.slice(index * batchSize, (index + 1) * batchSize));
   const measured = async (write: (time: Date) => Promise<unknown>): Promise<Sample> => {
-    const time = freshHeartbeatTime();
+    const time = freshHeartbeatTime(agents);
     const start = performance.now();
     await write(time);
     const seconds = secondsSince(start);

@@ -27,7 +27,7 @@ export function singleHeartbeatsScenario(context: BenchContext): Scenario {
       id: 'service',
       label: 'RecordHeartbeat RPC',
       run: async () => {
-        const time = freshHeartbeatTime();
+        const time = freshHeartbeatTime(agents);
         const requests = agents.map((agent) => ({ heartbeat: heartbeatOf(agent, time) }));
         const start = performance.now();
         await runBounded(count, sizes.inFlight, (index) => clients.agents.recordHeartbeat(requests[index]));
