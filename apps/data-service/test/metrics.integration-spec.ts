@@ -70,6 +70,14 @@ describe('Prometheus metrics on their own port (MIG_DATA_METRICS_LISTEN)', () =>
     expect(sample(text, 'mig_data_db_pool_connections{pool="targets"}')).toBeGreaterThanOrEqual(1); // opened by the expansion above
   });
 
+  it('labels a streamed call server_stream, as go-grpc-prometheus does', async () => {
+    await expandedAgents(t.clients.fleet, { target: "name = 'counted.example.net'" });
+    const { text } = await scrape(t);
+    const fleet = 'grpc_service="mig.data.v1.FleetService",grpc_method="ExpandTarget"';
+    expect(sample(text, `grpc_server_handled_total{grpc_type="server_stream",${fleet},grpc_code="OK"}`)).toBeGreaterThanOrEqual(1);
+    expect(sample(text, `grpc_server_handled_total{grpc_type="unary",${fleet},grpc_code="OK"}`)).toBeUndefined();
+  });
+
   it('gives fleet job runs and durations, by job and outcome', async () => {
     // Each job runs once at start for the current period; later ticks of the same hour find it done.
     let text = '';

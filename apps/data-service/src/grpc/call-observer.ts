@@ -6,6 +6,12 @@ import type { status } from '@grpc/grpc-js';
  * handlers' logic.
  */
 export interface CallObserver {
-  /** `method` is `package.Service/RpcName` as proto/ spells it; `seconds` from the call's arrival to its answer. */
-  callEnded(method: string, code: status, seconds: number): void;
+  /**
+   * `method` is `package.Service/RpcName` as proto/ spells it; `kind` whether it answers once or
+   * streams (go-grpc-prometheus's grpc_type values); `seconds` from the call's arrival to its
+   * answer, or to a stream's end.
+   */
+  callEnded(method: string, kind: CallKind, code: status, seconds: number): void;
 }
+
+export type CallKind = 'unary' | 'server_stream';

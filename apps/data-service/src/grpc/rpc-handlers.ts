@@ -7,7 +7,7 @@ import { callerOf, requireRole, type CallerIdentification } from '../access/call
 import { RPC_ROLES } from '../access/rpc-roles';
 import type { Logger } from '../logging/logger';
 import { abandonmentSignal, type CallGate } from './call-limits';
-import type { CallObserver } from './call-observer';
+import type { CallKind, CallObserver } from './call-observer';
 import { RefusedRequest } from './decode-guard';
 import { toServiceError } from './grpc-error';
 import { writeWithBackpressure } from './server-stream';
@@ -70,6 +70,7 @@ export function rpcHandlers<Service>(serviceName: string, definition: ServiceDef
     // Fail at start rather than let an RPC nobody placed in the table be refused to everyone.
     if (!RPC_ROLES[path]) throw new Error(`${path} has no entry in RPC_ROLES (apps/data-service/src/access/rpc-roles.ts): say which roles may call it`);
     const streams = definition[name]?.responseStream === true;
+    const kind: CallKind = streams ? 'server_stream' : 'unary';
     const run = (request: unknown) => {
       if (request instanceof RefusedRequest) {
         const { undecodable } = request;
@@ -95,7 +96,7 @@ export function rpcHandlers<Service>(serviceName: string, definition: ServiceDef
       const access = (code: number) => {
         const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
         logger.info('rpc', { method: path, ...who, code: STATUS_NAME[code] ?? code, durationMs });
-        for (const observer of observers) observer.callEnded(path, code, durationMs / 1000);
+        for (const observer of observers) observer.callEnded(path, kind, code, durationMs / 1000);
       };
       // One way to answer for both kinds of call: a unary callback, or a stream's end or error.
       const respond = (error: Partial<ServiceError> | null, response?: unknown) => {

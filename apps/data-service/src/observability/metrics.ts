@@ -84,9 +84,9 @@ export function createServiceMetrics(pools: PoolReaders): ServiceMetrics {
   return {
     registry,
     calls: {
-      callEnded(method, code, seconds) {
+      callEnded(method, kind, code, seconds) {
         const slash = method.lastIndexOf('/');
-        const at = { grpc_type: 'unary', grpc_service: method.slice(0, slash), grpc_method: method.slice(slash + 1) };
+        const at = { grpc_type: kind, grpc_service: method.slice(0, slash), grpc_method: method.slice(slash + 1) };
         handled.inc({ ...at, grpc_code: CODE_NAMES[code] ?? String(code) });
         latency.observe(at, seconds);
       },
