@@ -1,5 +1,6 @@
 import { openMigratedDataSource } from '@mig-data/database';
 import { createMigCreatedDatabase, withClient, type MigCreatedDatabase, type MigGeneration } from './support/mig-created-database';
+import { LIVE_AGENTS_DRIFT } from './support/live-agents-drift';
 import { MIG_ACTIVE_AGENTS_BY_TARGET, MIG_SCHEDULER_STATEMENTS, type MigStatement } from './support/mig-database-sql';
 import { fillWithMigShapedRows, MIG_IDS } from './support/mig-shaped-rows';
 
@@ -40,6 +41,9 @@ describe.each<MigGeneration>(['final', '2015'])("MIG's database SQL on an adopte
             if (statement.nonNull.includes('*') || statement.nonNull.includes(names[index])) expect([names[index], value]).not.toEqual([names[index], null]);
           });
         }
+        // Whatever it wrote, the service's table of live agents still matches agents (its triggers run as their owner, not as MIG's role).
+        await client.query('RESET ROLE');
+        expect((await client.query(LIVE_AGENTS_DRIFT)).rows).toEqual([]);
       } finally {
         await client.query('ROLLBACK');
       }

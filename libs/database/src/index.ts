@@ -35,6 +35,7 @@ export * from './seed-queries';
 export * from './mig-fleet-queries';
 export * from './sql-runner';
 export * from './fleet-summary/endpoint-backfill';
+export * from './fleet-summary/live-agents-backfill';
 export { MigAdoptionRefusedError, type AdoptionLog } from './adoption/adopt-mig-database';
 export { ADOPTION_STEPS } from './adoption/adoption-steps';
 export * from './mig-unset-values';
