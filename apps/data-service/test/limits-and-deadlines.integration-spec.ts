@@ -71,6 +71,22 @@ describe('deadlines and cancellation reach the database', () => {
     }
   });
 
+  it('cancels a fleet-wide read, run in a transaction of its own, when the caller gives up', async () => {
+    const lock = await lockAgents(t);
+    try {
+      let answer!: (error: ServiceError | null) => void;
+      const answered = new Promise<ServiceError | null>((resolve) => (answer = resolve));
+      const call = fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' }, (error) => answer(error));
+      const pids = await blockedBackends(t);
+      call.cancel();
+      expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
+      expect((await answered)?.code).toBe(status.CANCELLED);
+    } finally {
+      await lock.release();
+    }
+    expect((await t.clients.fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' })).doubleAgents).toEqual([]);
+  });
+
   it('cancels a target expansion, on its own sandbox pool, when the caller gives up', async () => {
     const lock = await lockAgents(t);
     try {
@@ -110,6 +126,18 @@ describe('limits of the service', () => {
     }
     for (const call of blocked) expect(await call).toMatchObject({ agent: { id: agentId } });
     expect((await t.clients.agents.getAgent({ id: agentId })).agent!.id).toBe(agentId);
+  });
+
+  it('ends a fleet-wide read at the pool statement timeout too, though it runs in a transaction with settings of its own', async () => {
+    const lock = await lockAgents(t);
+    try {
+      const started = Date.now();
+      const failure = await grpcCode(t.clients.fleet.listMultiAgentQueues({ since: new Date(Date.now() - 600_000), pageSize: 0, pageToken: '' }));
+      expect(failure).toEqual({ code: status.DEADLINE_EXCEEDED, details: expect.stringMatching(/MIG_DATA_DB_STATEMENT_TIMEOUT_MS/) });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await lock.release();
+    }
   });
 
   it('ends a query at the pool statement timeout with DEADLINE_EXCEEDED naming the setting', async () => {

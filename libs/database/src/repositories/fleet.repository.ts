@@ -54,7 +54,7 @@ export class FleetRepository {
    * A name on several queues is offline only when all of them are silent.
    */
   async offlineNames(seenSince: Date, silentSince: Date, page: Page<typeof PAGED_LISTS.offlineAgents.key>): Promise<string[]> {
-    const rows: Array<{ name: string }> = await this.dataSource.query(
+    const rows = await this.fleetRead<{ name: string }>(
       `SELECT name FROM mig_data_endpoints
        WHERE last_heartbeat >= $1 ${page.after ? 'AND name > $4::text' : ''}
        GROUP BY name HAVING max(last_heartbeat) < $2
@@ -74,7 +74,7 @@ export class FleetRepository {
    * The candidates are all counted before the page's LIMIT: they are few (1% of a fleet).
    */
   async doubleAgents(since: Date, page: Page<typeof PAGED_LISTS.doubleAgents.key>): Promise<DoubleAgent[]> {
-    const rows: DoubleAgent[] = await this.dataSource.query(
+    const rows = await this.fleetRead<DoubleAgent>(
       `WITH candidate AS MATERIALIZED (${SEVERAL_RECENT_AGENTS('>=', page.after ? 'AND queueloc > $2::text' : '')})
        SELECT (SELECT count(*) FROM agents WHERE agents.queueloc = candidate.queueloc AND agents.heartbeattime >= $1) AS count, queueloc
        FROM candidate ORDER BY queueloc`,
@@ -88,7 +88,7 @@ export class FleetRepository {
    * after `since`, by queueloc (keyset on queueloc, as doubleAgents).
    */
   async multiAgentQueues(since: Date, page: Page<typeof PAGED_LISTS.multiAgentQueues.key>): Promise<string[]> {
-    const rows: Array<{ queueloc: string }> = await this.dataSource.query(
+    const rows = await this.fleetRead<{ queueloc: string }>(
       `WITH candidate AS MATERIALIZED (${SEVERAL_RECENT_AGENTS('>', page.after ? 'AND queueloc > $3::text' : '')})
        SELECT queueloc FROM candidate
        WHERE (SELECT count(*) FROM agents WHERE agents.queueloc = candidate.queueloc AND agents.heartbeattime > $1 AND agents.mode <> 'checkin') > 1
@@ -126,6 +126,23 @@ export class FleetRepository {
 
   async markDestroyed(id: number, destructiontime: Date): Promise<AgentRow> {
     return this.updateOne(id, `status = 'destroyed', destructiontime = $2`, [destructiontime]);
+  }
+
+  /**
+   * Runs one of the fleet-wide reads above in a transaction of its own with two settings. work_mem
+   * 64MB: the double-agent and multi-agent groupings hash every live queue (200,000 at MIG's
+   * production size, about 40 MB), which at the default 4 MB spills to disk in batches. JIT off:
+   * the planner prices each candidate's count through agents as if it read hundreds of rows (it
+   * reads two), so at production size these plans cost past jit_above_cost, and compiling them
+   * (where the server has LLVM, e.g. Debian's PostgreSQL 15) takes longer than running them.
+   * SET LOCAL ends with the transaction; the pool's statement_timeout and the call's cancellation
+   * (CancellableClient) apply to the query as to any other.
+   */
+  private fleetRead<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
+      return manager.query(sql, parameters) as Promise<Row[]>;
+    });
   }
 
   private async updateOne(id: number, assignments: string, parameters: unknown[]): Promise<AgentRow> {
