@@ -68,6 +68,12 @@ describe("fleet queries agree with MIG's SQL row for row on generated fleets", (
     const offline = await offlineNames();
     expect(offline).toEqual((await seedRows(seedQueryAt(SEED_OFFLINE_AGENTS), [now])).map((row) => row.name));
     expect(await offlineNames(8 * DAY, 30 * MINUTE)).toEqual((await seedRows(seedQueryAt(withWindows(SEED_OFFLINE_AGENTS, ['8 days', '30 minutes'])), [now])).map((row) => row.name));
+    // Silent for as long as seen or longer: nobody (the service starts from endpoints quiet between the two limits).
+    for (const [seen, silent, windows] of [[30 * MINUTE, 30 * MINUTE, ['30 minutes', '30 minutes']], [5 * MINUTE, 30 * DAY, ['5 minutes', '30 days']]] as const) {
+      const seed = (await seedRows(seedQueryAt(withWindows(SEED_OFFLINE_AGENTS, [...windows])), [now])).map((row) => row.name);
+      expect(seed).toEqual([]);
+      expect(await offlineNames(seen, silent)).toEqual(seed);
+    }
 
     const doubles = await doubleAgents();
     expect(doubles).toEqual(byQueueloc(await seedRows(seedQueryAt(SEED_DOUBLE_AGENTS), [now])));
