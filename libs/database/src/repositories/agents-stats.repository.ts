@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page, PageKey, PAGED_LISTS } from '@mig-data/domain';
+import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
 
 /** One snapshot of the fleet's health, as MIG's scheduler stores it in agents_stats (counts are NULL in rows MIG left unset). */
 export interface AgentsStatsRow {
@@ -89,7 +90,7 @@ const COMPUTE_STATS = `
  * default 4 MB every grouping and each read of per_queue spilled to temporary files), and no JIT
  * (LLVM would compile the plan for longer than it runs).
  */
-const STATS_SETTINGS = `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`;
+const STATS_SETTINGS = `SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL jit = off`;
 
 /** The agents_stats table: snapshots of the fleet's health. */
 export class AgentsStatsRepository {

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
+import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
 import { AGENT_COLUMNS } from './agent-rows';
 import { affectedRows, returnedRows } from './structured-query';
 
@@ -142,7 +143,7 @@ export class FleetRepository {
    *   queue instead (the planner's choice) cost about 4 times the CPU at MIG's production size
    *   (200,000 queues: 35 MB of hash table); the summary is small enough to stay in memory, which
    *   is what random_page_cost 1.1 tells the planner.
-   * - work_mem 64MB: whatever grouping or sort a plan still holds stays in memory (at the default
+   * - work_mem FLEET_QUERY_WORK_MEM: whatever grouping or sort a plan still holds stays in memory (at the default
    *   4 MB the hashed grouping spilled to disk in 9 batches).
    * - JIT off: the planner prices each candidate's count through agents as if it read hundreds of
    *   rows (it reads two), so at production size these plans cost past jit_above_cost, and
@@ -151,7 +152,7 @@ export class FleetRepository {
    */
   private fleetRead<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL enable_hashagg = off; SET LOCAL random_page_cost = 1.1; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`);
+      await manager.query(`SET LOCAL enable_hashagg = off; SET LOCAL random_page_cost = 1.1; SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL jit = off`);
       return manager.query(sql, parameters) as Promise<Row[]>;
     });
   }
