@@ -30,13 +30,16 @@ const HOUR_MS = 3_600_000;
  * one statement so that every figure describes the same instant. The live (online and idle) agents
  * are read from mig_data_live_agents (exactly those agents, kept by triggers on agents, migration
  * 1796009000000-live-agents), a few tens of MB at MIG's production size instead of one random heap
- * fetch per live agent across the whole history; `per_queue` groups them once and every
- * per-endpoint figure is one pass over it. New and disappeared endpoints look at history: they are
+ * fetch per live agent across the whole history; `per_queue` groups them in queueloc order, read
+ * off the table's (queueloc, status) index as they come (no hash table of 200,000 queues), and
+ * every per-endpoint figure is counted in that one pass. Idle agents by version look up, for each
+ * idle agent (few), whether its queue has an online one, through the same index. New and disappeared endpoints look at history: they are
  * read from mig_data_endpoints (one row per endpoint: its latest start and its two agents seen
  * last) instead of grouping every agent row of the last week, and checked against agents only
  * where the summary cannot tell, one (queueloc, heartbeattime) index probe each.
- * - new: an agent started after $2 (so the endpoint's latest start is after $2: only those queues
- *   are grouped, not all 200,000), and no agent of the queue with a heartbeat between $3 and $2. Every agent but the two seen last heartbeated
+ * - new: an agent started after $2 (so the endpoint's latest start is after $2: those queues are
+ *   found through mig_data_endpoints_last_start_idx, migration 1796009200000, and only their rows
+ *   are read, not all 200,000), and no agent of the queue with a heartbeat between $3 and $2. Every agent but the two seen last heartbeated
  *   no later than the second of them: if neither of those is in the window and the second is
  *   before it, none is; only a queue whose two latest are both after the window (two agents
  *   running) needs its agents probed;
@@ -47,7 +50,7 @@ const HOUR_MS = 3_600_000;
  *   the planner from probing every endpoint before the anti-join.
  */
 const COMPUTE_STATS = `
-  WITH per_queue AS MATERIALIZED (
+  WITH per_queue AS (
     SELECT queueloc, count(*) FILTER (WHERE status = 'online') AS online, count(*) AS live FROM mig_data_live_agents GROUP BY queueloc
   ), endpoints AS (
     SELECT count(*) FILTER (WHERE online > 0) AS online, count(*) FILTER (WHERE online = 0) AS idle,
@@ -56,8 +59,9 @@ const COMPUTE_STATS = `
   ), online_by_version AS (
     SELECT version, count(*) AS count FROM mig_data_live_agents WHERE status = 'online' GROUP BY version
   ), idle_by_version AS (
-    SELECT live.version, count(*) AS count FROM mig_data_live_agents live JOIN per_queue USING (queueloc)
-    WHERE live.status = 'idle' AND per_queue.online = 0 GROUP BY live.version
+    SELECT live.version, count(*) AS count FROM mig_data_live_agents live
+    WHERE live.status = 'idle' AND NOT EXISTS (SELECT 1 FROM mig_data_live_agents other WHERE other.queueloc = live.queueloc AND other.status = 'online')
+    GROUP BY live.version
   ), quiet AS MATERIALIZED (
     SELECT DISTINCT gone.queueloc FROM mig_data_endpoints gone
     WHERE gone.last_heartbeat > $3 AND NOT EXISTS (SELECT 1 FROM mig_data_live_agents live WHERE live.queueloc = gone.queueloc)
@@ -69,14 +73,13 @@ const COMPUTE_STATS = `
     (SELECT coalesce(sum(count), 0) FROM idle_by_version) AS idle_agents,
     (SELECT coalesce(json_agg(json_build_object('version', version, 'count', count) ORDER BY version), '[]') FROM idle_by_version) AS idle_agents_by_version,
     endpoints.idle AS idle_endpoints,
-    (SELECT count(*) FROM (
-      SELECT queueloc FROM mig_data_endpoints started
-      WHERE queueloc IN (SELECT queueloc FROM mig_data_endpoints WHERE last_start > $2)
-      GROUP BY queueloc
-      HAVING max(last_start) > $2
-         AND NOT bool_or((last_heartbeat > $3 AND last_heartbeat < $2) OR coalesce(prev_heartbeat > $3 AND prev_heartbeat < $2, false))
-         AND (NOT coalesce(bool_or(prev_heartbeat >= $2), false)
-              OR NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = started.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2))) new) AS new_endpoints,
+    (SELECT count(*) FROM (SELECT DISTINCT queueloc FROM mig_data_endpoints WHERE last_start > $2) recent
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM mig_data_endpoints started WHERE started.queueloc = recent.queueloc
+        HAVING max(last_start) > $2
+           AND NOT bool_or((last_heartbeat > $3 AND last_heartbeat < $2) OR coalesce(prev_heartbeat > $3 AND prev_heartbeat < $2, false))
+           AND (NOT coalesce(bool_or(prev_heartbeat >= $2), false)
+                OR NOT EXISTS (SELECT 1 FROM agents seen WHERE seen.queueloc = recent.queueloc AND seen.heartbeattime > $3 AND seen.heartbeattime < $2))) new) AS new_endpoints,
     endpoints.multi_agents AS multi_agents_endpoints,
     (SELECT count(*) FROM quiet CROSS JOIN LATERAL (
       SELECT 1 FROM agents offline WHERE offline.queueloc = quiet.queueloc AND offline.heartbeattime > $3 AND offline.status = 'offline' LIMIT 1) seen) AS disappeared_endpoints,
@@ -86,11 +89,12 @@ const COMPUTE_STATS = `
 
 /**
  * For the rest of the statistics' transaction: memory enough for its groupings to stay off disk
- * (per_queue holds one row per live queue, about 200,000 at MIG's production size: at the
- * default 4 MB every grouping and each read of per_queue spilled to temporary files), and no JIT
- * (LLVM would compile the plan for longer than it runs).
+ * (at the default 4 MB every grouping over the live queues spilled to temporary files); groupings
+ * by sorted input, not hashing (per_queue from the index in order: 70 ms against 250 ms for a hash
+ * table of the 200,000 live queues, PostgreSQL 15, 21 million agent rows, warm); and no JIT (LLVM
+ * would compile the plan for longer than it runs).
  */
-const STATS_SETTINGS = `SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL jit = off`;
+const STATS_SETTINGS = `SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL enable_hashagg = off; SET LOCAL jit = off`;
 
 /** The agents_stats table: snapshots of the fleet's health. */
 export class AgentsStatsRepository {
