@@ -8,6 +8,7 @@ import { MIG_MIGRATIONS } from './migrations';
 import { adoptMigDatabaseIfCreatedByMig, type AdoptionLog } from './adoption/adopt-mig-database';
 import { MIG_PG_TYPES } from './pg-type-parsers';
 import { CancellableClient } from './query-cancellation';
+import { IDLE_CONNECTION_KEEP_MS } from './idle-connections';
 
 const MIGRATIONS_TABLE = 'mig_data_migrations';
 
@@ -57,8 +58,9 @@ export function createMigDataSource(url: string, options: MigDataSourceOptions =
     applicationName: options.applicationName ?? 'mig-data',
     connectTimeoutMS: options.acquireTimeoutMs ?? 10_000,
     // Passed to pg's Pool: numeric ids and int8 counts come back as numbers (see pg-type-parsers.ts);
-    // queries of abandoned calls and jobs are cancelled (query-cancellation.ts).
-    extra: { types: MIG_PG_TYPES, Client: CancellableClient, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
+    // queries of abandoned calls and jobs are cancelled (query-cancellation.ts); idle connections
+    // stay warm for a while (idle-connections.ts).
+    extra: { types: MIG_PG_TYPES, Client: CancellableClient, idleTimeoutMillis: IDLE_CONNECTION_KEEP_MS, ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}) },
   });
 }
 

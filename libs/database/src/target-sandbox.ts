@@ -3,6 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { MIG_PG_TYPES } from './pg-type-parsers';
 import { CancellableClient } from './query-cancellation';
+import { IDLE_CONNECTION_KEEP_MS } from './idle-connections';
 import { statsOfPool, type PoolStats } from './pool-stats';
 import { sqlState } from './repositories/postgres-errors';
 import { quietClientErrors } from './client-errors';
@@ -75,6 +76,7 @@ export class TargetSandbox {
       types: MIG_PG_TYPES,
       Client: CancellableClient, // an expansion whose caller gave up is cancelled (query-cancellation.ts)
       connectionTimeoutMillis: this.options.acquireTimeoutMs ?? 10_000,
+      idleTimeoutMillis: IDLE_CONNECTION_KEEP_MS, // warm for the next expansion (idle-connections.ts)
     });
     // A connection that dies is dropped by the pool; the next connect() reports what is wrong.
     quietClientErrors(pool);
