@@ -20,7 +20,8 @@ export function mainPool(dataSource: DataSource): Pool | undefined {
  * and gain from a statement parsed once per connection (bench/README.md, "Where the time goes").
  * The connection is used in promise form, so the call's abandonment still cancels the query
  * (CancellableClient). The statement is its own transaction, committed before this returns. A
- * connection that failed other than with PostgreSQL's error answer is dropped, never re-pooled.
+ * connection that failed other than with PostgreSQL's error answer, or with one that ends the
+ * session, is dropped, never re-pooled.
  */
 export async function poolQuery<Row extends QueryResultRow>(dataSource: DataSource, statement: PreparedStatement, values: unknown[]): Promise<Row[]> {
   const pool = mainPool(dataSource);
@@ -31,9 +32,19 @@ export async function poolQuery<Row extends QueryResultRow>(dataSource: DataSour
   try {
     return (await client.query<Row>({ name: statement.name, text: statement.text, values })).rows;
   } catch (error) {
-    if (!(error instanceof DatabaseError)) broken = error instanceof Error ? error : new Error(String(error));
+    if (!(error instanceof DatabaseError) || endsTheSession(error)) broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * A FATAL or PANIC answer (pg_terminate_backend, a shutdown) comes just before PostgreSQL closes
+ * the connection. Released as healthy, the client sat idle in the pool until node-postgres noticed
+ * the close, and a call taking it meanwhile failed UNAVAILABLE (seen under load, on the test that
+ * kills a backend mid-call and then expects the service to recover).
+ */
+function endsTheSession(error: DatabaseError): boolean {
+  return error.severity === 'FATAL' || error.severity === 'PANIC';
 }
