@@ -32,12 +32,24 @@ function keyPair() {
   return { pem, privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 
+/**
+ * A certificate serial number in hex from 16 random bytes: 126 random bits in a DER INTEGER that
+ * is positive and minimal. The first byte is forced into 0x40-0x7f: a leading 0x00 followed by a
+ * byte below 0x80 is "illegal padding" to OpenSSL, which then refuses the whole certificate (the
+ * earlier '0' + 15 random bytes did that whenever the first random byte was 0x00, one certificate
+ * in 256).
+ */
+function certificateSerial(random16) {
+  const bytes = Buffer.from(random16);
+  bytes[0] = (bytes[0] & 0x3f) | 0x40;
+  return bytes.toString('hex');
+}
+
 /** A certificate for `subject`, signed by `issuer` (itself when omitted). */
 function certificate({ subject, keys, issuer, notBefore, notAfter, extensions }) {
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
-  // A positive serial number: the first hex digit below 8.
-  cert.serialNumber = '0' + randomBytes(15).toString('hex');
+  cert.serialNumber = certificateSerial(randomBytes(16));
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;
   cert.setSubject(subject);
@@ -134,4 +146,5 @@ function main(argv) {
   console.log(`certificates written to ${directory}: ca.crt, server.crt/.key, ${ROLES.map((role) => `${role}.crt/.key`).join(', ')}${refused ? ', expired-admin.*, other-ca.crt, other-ca-admin.*' : ''}`);
 }
 
-main(process.argv.slice(2));
+if (require.main === module) main(process.argv.slice(2));
+module.exports = { certificateSerial };
