@@ -40,17 +40,7 @@ export async function tryLockItem(layout: SpoolLayout, key: string): Promise<Ite
   const path = join(layout.locks, `${key}.lock`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const owner: LockOwner = { pid: process.pid, host: hostname(), started: processStartTime(process.pid), token: randomBytes(12).toString('hex') };
-    try {
-      const handle = await open(path, 'wx', 0o640);
-      try {
-        await handle.writeFile(JSON.stringify(owner));
-      } finally {
-        await handle.close();
-      }
-      return heldLock(key, path, owner.token);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    if (await createWholeLockFile(path, owner)) return heldLock(key, path, owner.token);
     const current = await readOwner(path);
     if (current === 'gone') continue;
     if (!(await isStale(path, current))) return undefined;
@@ -84,14 +74,44 @@ export async function sweepStaleLocks(layout: SpoolLayout): Promise<number> {
         await breakStaleLock(path, owner);
         swept++;
       }
-    } else if (name.includes('.lock.broken-')) {
-      // Left by a breaker that died between its rename and its unlink.
+    } else if (name.includes(`.lock${BROKEN_ASIDE}`) || name.includes(`.lock${OWNER_DRAFT}`)) {
+      // Left by a breaker that died between its rename and its unlink, or a taker between its link and its unlink.
       const info = await stat(path).catch(() => undefined);
       if (info && Date.now() - info.mtimeMs > 60_000) await unlink(path).catch(() => undefined);
     }
   }
   return swept;
 }
+
+/**
+ * Creates the lock file with its owner already in it, or returns false when it exists. The owner is
+ * written to a private file first and hard-linked to the lock's name (link fails with EEXIST like
+ * O_EXCL does), so no process ever sees a lock file half written. Created empty and written after,
+ * a lock could be taken for the stale leftover of a dead owner in that instant, and broken.
+ */
+async function createWholeLockFile(path: string, owner: LockOwner): Promise<boolean> {
+  const written = `${path}${OWNER_DRAFT}${process.pid}-${owner.token}`;
+  const handle = await open(written, 'wx', 0o640);
+  try {
+    await handle.writeFile(JSON.stringify(owner));
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(written, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    await unlink(written).catch(() => undefined);
+  }
+}
+
+/** A lock's owner is written to `KEY.lock.owner-PID-TOKEN` before it is linked into place. */
+const OWNER_DRAFT = '.owner-';
+/** A breaker moves a stale lock aside to `KEY.lock.broken-PID-RANDOM` before checking it. */
+const BROKEN_ASIDE = '.broken-';
 
 function heldLock(key: string, path: string, token: string): ItemLock {
   const stillHeld = async () => {
@@ -118,9 +138,9 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | 'unreadable
 }
 
 /**
- * A lock whose owner is dead. An unreadable lock file counts as stale only when it is older than
- * a few seconds: a live owner writes its few bytes right after creating the file, so a young
- * empty lock is one being written, and an old one was left by an owner that died in between.
+ * A lock whose owner is dead. Locks are linked into place whole, so an unreadable one was damaged
+ * or left by an older version that created the file empty and wrote it after; it counts as stale
+ * only when it is older than a few seconds, in case such a version is still writing it.
  */
 async function isStale(path: string, owner: LockOwner | 'unreadable'): Promise<boolean> {
   if (owner === 'unreadable') {
@@ -135,7 +155,7 @@ async function isStale(path: string, owner: LockOwner | 'unreadable'): Promise<b
 const UNWRITTEN_LOCK_MS = 5_000;
 
 async function breakStaleLock(path: string, stale: LockOwner | 'unreadable'): Promise<void> {
-  const aside = `${path}.broken-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const aside = `${path}${BROKEN_ASIDE}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await rename(path, aside);
   } catch (error) {

@@ -83,6 +83,35 @@ describe('libs/spool', () => {
     expect(readdirSync(layout.locks)).toEqual([]);
   });
 
+  it('never shows another process a lock file that is not yet written', async () => {
+    // A reader that found the lock empty would take it for a dead owner's leftover once it aged,
+    // and a breaker could move a live lock aside. Polled once per event-loop turn while locks are
+    // taken: created empty and written after, the file was seen empty hundreds of times in 50 rounds.
+    const lockFile = join(layout.locks, 'action-3.lock');
+    const seen = { empty: 0, whole: 0 };
+    for (let round = 0; round < 50; round++) {
+      let polling = true;
+      const poll = () => {
+        const content = (() => {
+          try {
+            return readFileSync(lockFile, 'utf8');
+          } catch {
+            return undefined;
+          }
+        })();
+        if (content === '') seen.empty++;
+        else if (content !== undefined) seen.whole++;
+        if (polling) setImmediate(poll);
+      };
+      setImmediate(poll);
+      const lock = await tryLockItem(layout, 'action-3');
+      polling = false;
+      await lock!.release();
+    }
+    expect(seen.empty).toBe(0);
+    expect(readdirSync(layout.locks)).toEqual([]);
+  });
+
   it('reads settings with one precedence: flags > environment > scheduler.cfg > defaults', () => {
     const cfg = join(root, 'scheduler.cfg');
     writeFileSync(cfg, '; MIG\n[collector]\n    freq = "2s" ; every two seconds\n[periodic]\n    freq = "87s"\n    deleteafter = "1h30m"\n[directories]\n    spool = "/var/cache/mig/"\n    tmp = "/var/tmp/"\n');
