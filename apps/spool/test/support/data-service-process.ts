@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { connectDataService, type DataServiceClients } from '@mig-data/client';
-import { createTestDatabase, type TestDatabase } from '@mig-data/test-database';
+import { spawnDataServiceProcess, type TestDatabase } from '@mig-data/test-database';
 
 export interface DataServiceProcess {
   /** host:port of the service, what the spool daemon is given. */
@@ -27,60 +26,33 @@ const MAIN = join(__dirname, '../../../data-service/dist/main.js');
  * off, so that no status sweep turns the test's agents offline mid-run.
  */
 export async function startDataServiceProcess(): Promise<DataServiceProcess> {
-  const database = await createTestDatabase();
   const metricsAddress = `127.0.0.1:${await freePort()}`;
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      MIG_DATA_LISTEN: '127.0.0.1:0',
-      MIG_DATA_METRICS_LISTEN: metricsAddress,
-      MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0',
-      MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = await spawnDataServiceProcess(MAIN, {
+    MIG_DATA_METRICS_LISTEN: metricsAddress,
+    MIG_DATA_AGENT_STATUS_JOB_INTERVAL_MS: '0',
+    MIG_DATA_AGENTS_STATS_JOB_INTERVAL_MS: '0',
   });
-  let stderr = '';
-  try {
-    const address = await new Promise<string>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString('utf8');
-        const listening = /mig-data service listening on (\S+)/.exec(stderr);
-        if (listening) resolve(listening[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`the data service exited (${code}) before listening:\n${stderr}`)));
-    });
-    const clients = connectDataService(address);
-    const sql = new Pool({ connectionString: database.url, max: 2 });
-    return {
-      address,
-      clients,
-      sql,
-      database,
-      handledCalls: async (method, code = 'OK') => {
-        const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-        let total = 0;
-        for (const line of text.split('\n')) {
-          if (line.startsWith('grpc_server_handled_total{') && line.includes(`grpc_method="${method}"`) && line.includes(`grpc_code="${code}"`)) total += Number(line.split(' ').pop());
-        }
-        return total;
-      },
-      stop: async () => {
-        clients.close();
-        await sql.end();
-        if (child.exitCode === null) {
-          const exited = once(child, 'exit');
-          child.kill('SIGTERM');
-          await exited;
-        }
-        await database.drop();
-      },
-    };
-  } catch (error) {
-    child.kill('SIGKILL');
-    await database.drop();
-    throw error;
-  }
+  const clients = connectDataService(child.address);
+  const sql = new Pool({ connectionString: child.database.url, max: 2 });
+  return {
+    address: child.address,
+    clients,
+    sql,
+    database: child.database,
+    handledCalls: async (method, code = 'OK') => {
+      const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
+      let total = 0;
+      for (const line of text.split('\n')) {
+        if (line.startsWith('grpc_server_handled_total{') && line.includes(`grpc_method="${method}"`) && line.includes(`grpc_code="${code}"`)) total += Number(line.split(' ').pop());
+      }
+      return total;
+    },
+    stop: async () => {
+      clients.close();
+      await sql.end();
+      await child.stop();
+    },
+  };
 }
 
 /** A loopback port free at this moment (the service binds it right after). */
