@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import type { Duration, Heartbeat } from '@mig-data/contract';
+import { createMigDataSource, fleetRead } from '@mig-data/database';
 import { grpcCode, heartbeat } from './support/fixtures';
 import { SEED_DOUBLE_AGENTS, SEED_OFFLINE_AGENTS, withWindows } from './support/seed-sql';
 import { startTestService, type TestService } from './support/test-service';
@@ -93,6 +94,24 @@ describe('FleetService over gRPC, against the seed queries on the same data', ()
     expect(ours).toEqual(expect.arrayContaining(['gone-a-week.example.net', 'gone-an-hour.example.net']));
     expect(ours).not.toContain('gone-two-months.example.net');
     expect(ours).not.toContain('restarted.example.net');
+  });
+
+  it('reads the fleet without parallel workers, even where the planner would take them (from about 200,000 endpoints)', async () => {
+    // One connection, with parallel plans made free for the planner: left to itself it scans the
+    // summary with workers, each a new process for one query; fleetRead's settings keep the scan in
+    // the connection's own backend.
+    const reader = createMigDataSource(t.database.url, { poolSize: 1 });
+    await reader.initialize();
+    try {
+      await reader.query(`SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0`);
+      const quietScan = `EXPLAIN SELECT name FROM mig_data_endpoints WHERE last_heartbeat >= $1 AND last_heartbeat < $2`;
+      const windows = [ago(30 * DAY), ago(5 * MINUTE)];
+      const plan = (rows: Array<Record<string, string>>) => rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan(await reader.query(quietScan, windows))).toContain('Gather');
+      expect(plan(await fleetRead(reader, quietScan, windows))).not.toContain('Gather');
+    } finally {
+      await reader.destroy();
+    }
   });
 
   it('lists double agents as the seed §2.3 query does, with the count, by queueloc', async () => {

@@ -16,6 +16,7 @@ export * from './repositories/agent.repository';
 export * from './repositories/action.repository';
 export * from './repositories/command.repository';
 export * from './repositories/fleet.repository';
+export * from './repositories/fleet-read';
 export * from './repositories/agents-stats.repository';
 export * from './target-sandbox';
 export { runCancellable, runDetached } from './query-cancellation';

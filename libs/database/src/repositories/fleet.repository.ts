@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, type Page, type PAGED_LISTS } from '@mig-data/domain';
 import type { AgentRow } from '../entities/agent.entity';
-import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
 import { AGENT_COLUMNS } from './agent-rows';
+import { fleetRead } from './fleet-read';
 import { affectedRows, returnedRows } from './structured-query';
 
 /**
@@ -58,7 +58,8 @@ export class FleetRepository {
    * the whole fleet (200,000 endpoints at MIG's production size), only the quiet ones.
    */
   async offlineNames(seenSince: Date, silentSince: Date, page: Page<typeof PAGED_LISTS.offlineAgents.key>): Promise<string[]> {
-    const rows = await this.fleetRead<{ name: string }>(
+    const rows = await fleetRead<{ name: string }>(
+      this.dataSource,
       `WITH quiet AS MATERIALIZED (
          SELECT name FROM mig_data_endpoints
          WHERE last_heartbeat >= $1 AND last_heartbeat < $2 ${page.after ? 'AND name > $4::text' : ''})
@@ -80,7 +81,8 @@ export class FleetRepository {
    * The candidates are all counted before the page's LIMIT: they are few (1% of a fleet).
    */
   async doubleAgents(since: Date, page: Page<typeof PAGED_LISTS.doubleAgents.key>): Promise<DoubleAgent[]> {
-    const rows = await this.fleetRead<DoubleAgent>(
+    const rows = await fleetRead<DoubleAgent>(
+      this.dataSource,
       `WITH candidate AS MATERIALIZED (${SEVERAL_RECENT_AGENTS('>=', page.after ? 'AND queueloc > $2::text' : '')})
        SELECT (SELECT count(*) FROM agents WHERE agents.queueloc = candidate.queueloc AND agents.heartbeattime >= $1) AS count, queueloc
        FROM candidate ORDER BY queueloc`,
@@ -94,7 +96,8 @@ export class FleetRepository {
    * after `since`, by queueloc (keyset on queueloc, as doubleAgents).
    */
   async multiAgentQueues(since: Date, page: Page<typeof PAGED_LISTS.multiAgentQueues.key>): Promise<string[]> {
-    const rows = await this.fleetRead<{ queueloc: string }>(
+    const rows = await fleetRead<{ queueloc: string }>(
+      this.dataSource,
       `WITH candidate AS MATERIALIZED (${SEVERAL_RECENT_AGENTS('>', page.after ? 'AND queueloc > $3::text' : '')})
        SELECT queueloc FROM candidate
        WHERE (SELECT count(*) FROM agents WHERE agents.queueloc = candidate.queueloc AND agents.heartbeattime > $1 AND agents.mode <> 'checkin') > 1
@@ -132,29 +135,6 @@ export class FleetRepository {
 
   async markDestroyed(id: number, destructiontime: Date): Promise<AgentRow> {
     return this.updateOne(id, `status = 'destroyed', destructiontime = $2`, [destructiontime]);
-  }
-
-  /**
-   * Runs one of the fleet-wide reads above in a transaction of its own with settings for it alone
-   * (SET LOCAL ends with the transaction; the pool's statement_timeout and the call's cancellation,
-   * CancellableClient, apply to the query as to any other):
-   * - enable_hashagg off and random_page_cost 1.1: the double-agent and multi-agent groupings walk
-   *   the summary's primary key (queueloc, name) in order and group as they go. Hashing every live
-   *   queue instead (the planner's choice) cost about 4 times the CPU at MIG's production size
-   *   (200,000 queues: 35 MB of hash table); the summary is small enough to stay in memory, which
-   *   is what random_page_cost 1.1 tells the planner.
-   * - work_mem FLEET_QUERY_WORK_MEM: whatever grouping or sort a plan still holds stays in memory (at the default
-   *   4 MB the hashed grouping spilled to disk in 9 batches).
-   * - JIT off: the planner prices each candidate's count through agents as if it read hundreds of
-   *   rows (it reads two), so at production size these plans cost past jit_above_cost, and
-   *   compiling them (where the server has LLVM, e.g. Debian's PostgreSQL 15) took longer than
-   *   running them.
-   */
-  private fleetRead<Row>(sql: string, parameters: unknown[]): Promise<Row[]> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL enable_hashagg = off; SET LOCAL random_page_cost = 1.1; SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL jit = off`);
-      return manager.query(sql, parameters) as Promise<Row[]>;
-    });
   }
 
   private async updateOne(id: number, assignments: string, parameters: unknown[]): Promise<AgentRow> {
