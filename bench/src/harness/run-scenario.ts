@@ -87,7 +87,7 @@ function cpuNotes(scenario: Scenario, sides: SideResult[]): string[] {
   const measured = sides.filter((side) => side.cpu && side.cpu.length === side.work.length && side.cpu.length > 0);
   if (measured.length === 0) return [];
   const per1000 = (side: SideResult, process: keyof CpuSpent) => summarize(side.cpu!.map((spent, round) => (spent[process] * 1000) / side.work[round])).median;
-  const parts = measured.map((side) => `${side.id}: ${(['service', 'echo', 'bench', 'database'] as const).map((process) => `${process} ${per1000(side, process).toFixed(0)}`).join(', ')}`);
+  const parts = measured.map((side) => `${side.id}: ${(['service', 'echo', 'bench', 'database'] as const).map((process) => `${process} ${formatCpuMs(per1000(side, process))}`).join(', ')}`);
   const counted = scenario.unit.endsWith('/s') ? scenario.unit.slice(0, -2) : 'units of the work counted';
   return [`CPU ms per 1,000 ${counted} (median; data service, echo server, bench process, PostgreSQL backends): ${parts.join('; ')}`];
 }
@@ -129,6 +129,17 @@ function firstDifference(a: string, b: string): string {
   let at = 0;
   while (at < a.length && a[at] === b[at]) at++;
   return `from character ${at}: ${JSON.stringify(a.slice(Math.max(0, at - 40), at + 60))} vs ${JSON.stringify(b.slice(Math.max(0, at - 40), at + 60))}`;
+}
+
+/**
+ * CPU ms per 1,000 units: whole milliseconds from 10 up, one decimal below. /proc counts in 10 ms
+ * ticks, and a run of the lean scenarios (70,000 identities in ~200 ms) costs each process 0.5-3 ms
+ * per 1,000: rounded to whole numbers, 0.6 and 1.4 both read "1" and the split between the
+ * processes, which says which one a scenario waits on, is lost.
+ */
+export function formatCpuMs(value: number): string {
+  if (value === 0 || value >= 10) return value.toFixed(0);
+  return value.toFixed(1);
 }
 
 export function formatValue(value: number): string {
