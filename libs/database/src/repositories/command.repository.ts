@@ -16,6 +16,8 @@ import { MIG_FUTURE_DATE, NO_RESULTS_YET } from '../mig-unset-values';
 import { FOREIGN_KEY_VIOLATION, sqlState } from './postgres-errors';
 import { ADVISORY_LOCKS } from '../advisory-locks';
 import { returnedRows } from './structured-query';
+import { idArrayLiteral } from './id-arrays';
+import { reservedId, reserveIds } from './id-reservation';
 
 export interface CreatedCommands {
   /** Parallel arrays, one entry per distinct requested agent in request order: commandIds[i] is the command of agentIds[i]. */
@@ -36,11 +38,15 @@ export class CommandRepository {
   /**
    * Creates an action's commands for any number of agents, at the speed of a bulk load: the
    * commands of one action are created one call at a time (a transaction-scoped advisory lock on
-   * the action), so the agents that already have one are known by one read before anything is
-   * written, and the rest go in with a plain INSERT … SELECT over two arrays (ids reserved from
-   * the sequence in one statement) — no ON CONFLICT, whose speculative insertion cost a fifth of
-   * the time, and no RETURNING of 100,000 rows. The unique (actionid, agentid) index still stands
-   * behind it: a writer that bypassed this method would fail, never double a command.
+   * the action), so the agents that already have one are known by reads made under that lock,
+   * before anything is written — an action without commands (a first call) by one index probe,
+   * otherwise by one lookup of the requested agents. The rest go in with a plain INSERT … SELECT
+   * over one array of agent ids, their ids reserved from the sequence in one statement and, when
+   * that reservation is one unbroken block (id-reservation.ts), computed from its first id and the
+   * agent's position rather than sent back as a second array — no ON CONFLICT, whose speculative
+   * insertion cost a fifth of the time, and no RETURNING of 100,000 rows. The unique
+   * (actionid, agentid) index still stands behind it: a writer that bypassed this method would
+   * fail, never double a command.
    * Unknown agents are left to the foreign key, which checks each row anyway; its violation is
    * then explained by naming the first of them. A command not returned yet has MIG's future date
    * as finishtime and no results, as MIG writes it.
@@ -55,23 +61,26 @@ export class CommandRepository {
           throw new FailedPreconditionError(`action ${actionId} is ${action.status}: no new commands can be created for it`);
         }
         await manager.query(`SELECT pg_advisory_xact_lock($1, hashint8($2::bigint))`, [ADVISORY_LOCKS.commandsOfAction, actionId]);
-        const commandByAgent = new Map<number, number>();
-        const existing: Array<{ agentid: number; id: number }> = await manager.query(
-          `SELECT c.agentid, c.id FROM commands c JOIN unnest($2::numeric[]) AS requested(id) ON c.agentid = requested.id WHERE c.actionid = $1`,
-          [actionId, distinct],
-        );
-        for (const row of existing) commandByAgent.set(row.agentid, row.id);
+        const commandByAgent = await existingCommands(manager, actionId, distinct);
         const missing = commandByAgent.size === 0 ? distinct : distinct.filter((agentId) => !commandByAgent.has(agentId));
-        if (missing.length > 0) {
-          const [{ ids }] = await manager.query(`SELECT array_agg(nextval('mig_id_seq'))::text AS ids FROM generate_series(1, $1::int)`, [missing.length]);
-          const commandIds = parseIdArray(ids as string);
-          await manager.query(
-            `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)
-             SELECT created.id, $1, created.agentid, $2, $3, $4::timestamptz, $5::json FROM unnest($6::bigint[], $7::bigint[]) AS created(id, agentid)`,
-            [actionId, NEW_COMMAND_STATUS, starttime, MIG_FUTURE_DATE, NO_RESULTS_YET, commandIds, missing],
-          );
-          missing.forEach((agentId, index) => commandByAgent.set(agentId, commandIds[index]));
-        }
+        if (missing.length === 0) return { agentIds: distinct, commandIds: distinct.map((agentId) => commandByAgent.get(agentId)!), createdCount: 0 };
+        const reserved = await reserveIds(manager, missing.length);
+        const columns = `INSERT INTO commands (id, actionid, agentid, status, starttime, finishtime, results)`;
+        const constants = [actionId, NEW_COMMAND_STATUS, starttime, MIG_FUTURE_DATE, NO_RESULTS_YET];
+        await (reserved.ids
+          ? manager.query(
+              `${columns} SELECT created.id, $1, created.agentid, $2, $3, $4::timestamptz, $5::json
+               FROM unnest($6::bigint[], $7::bigint[]) AS created(id, agentid)`,
+              [...constants, idArrayLiteral(reserved.ids), idArrayLiteral(missing)],
+            )
+          : manager.query(
+              `${columns} SELECT $6::bigint + created.position - 1, $1, created.agentid, $2, $3, $4::timestamptz, $5::json
+               FROM unnest($7::bigint[]) WITH ORDINALITY AS created(agentid, position)`,
+              [...constants, reserved.first, idArrayLiteral(missing)],
+            ));
+        const created = missing.map((_, index) => reservedId(reserved, index));
+        if (commandByAgent.size === 0) return { agentIds: distinct, commandIds: created, createdCount: missing.length };
+        missing.forEach((agentId, index) => commandByAgent.set(agentId, created[index]));
         return { agentIds: distinct, commandIds: distinct.map((agentId) => commandByAgent.get(agentId)!), createdCount: missing.length };
       });
     } catch (error) {
@@ -79,7 +88,7 @@ export class CommandRepository {
       const [missing] = await this.dataSource.query(
         `SELECT requested.id FROM unnest($1::numeric[]) WITH ORDINALITY AS requested(id, position)
          WHERE NOT EXISTS (SELECT 1 FROM agents WHERE agents.id = requested.id) ORDER BY requested.position LIMIT 1`,
-        [distinct],
+        [idArrayLiteral(distinct)],
       );
       if (!missing) throw error;
       throw new NotFoundError('agent', missing.id);
@@ -165,7 +174,19 @@ export class CommandRepository {
   }
 }
 
-/** PostgreSQL's text form of a bigint[] ("{1,2,3}"): one string to split instead of a row per id. */
-function parseIdArray(text: string): number[] {
-  return text.length <= 2 ? [] : text.slice(1, -1).split(',').map(Number);
+/**
+ * The commands the action already has among these agents, read under the action's advisory lock.
+ * A first call finds none, and learns it from one probe of the (actionid, agentid) index instead
+ * of sending every agent id to look each one up.
+ */
+async function existingCommands(manager: EntityManager, actionId: number, agentIds: readonly number[]): Promise<Map<number, number>> {
+  const commandByAgent = new Map<number, number>();
+  const [{ any }] = await manager.query(`SELECT EXISTS (SELECT 1 FROM commands WHERE actionid = $1) AS any`, [actionId]);
+  if (!any) return commandByAgent;
+  const existing: Array<{ agentid: number; id: number }> = await manager.query(
+    `SELECT c.agentid, c.id FROM commands c JOIN unnest($2::numeric[]) AS requested(id) ON c.agentid = requested.id WHERE c.actionid = $1`,
+    [actionId, idArrayLiteral(agentIds)],
+  );
+  for (const row of existing) commandByAgent.set(row.agentid, row.id);
+  return commandByAgent;
 }
