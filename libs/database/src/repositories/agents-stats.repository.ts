@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page, PageKey, PAGED_LISTS } from '@mig-data/domain';
 import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
+import { inTransaction, withLocalSettings } from './transaction-settings';
 
 /** One snapshot of the fleet's health, as MIG's scheduler stores it in agents_stats (counts are NULL in rows MIG left unset). */
 export interface AgentsStatsRow {
@@ -102,13 +103,10 @@ export class AgentsStatsRepository {
 
   /**
    * Computes the statistics as of `now` (new endpoints: started in the last 24 h, unseen in the 7
-   * days before), in `manager`'s transaction or in one of its own: the settings it needs are set
-   * for the transaction only (SET LOCAL), so they end with it (the pool's statement_timeout still
-   * applies to each statement).
+   * days before), in `manager`'s transaction or in one of its own, with STATS_SETTINGS for it.
    */
   async compute(now: Date, manager?: EntityManager): Promise<AgentsStatsRow> {
-    return inTransaction(manager ?? this.dataSource.manager, async (transaction) => {
-      await transaction.query(STATS_SETTINGS);
+    return withLocalSettings(manager ?? this.dataSource.manager, STATS_SETTINGS, async (transaction) => {
       const [raw] = await transaction.query(COMPUTE_STATS, [now, new Date(now.getTime() - 24 * HOUR_MS), new Date(now.getTime() - 7 * 24 * HOUR_MS)]);
       return {
         timestamp: raw.timestamp,
@@ -167,11 +165,6 @@ export class AgentsStatsRepository {
     );
     return raws.map(({ page_time, page_tid, ...row }) => ({ row: row as unknown as AgentsStatsRow, pageKey: [String(page_time), String(page_tid)] }));
   }
-}
-
-/** Runs `work` in `manager`'s transaction if it is in one, else in a new transaction of its own. */
-function inTransaction<T>(manager: EntityManager, work: (transaction: EntityManager) => Promise<T>): Promise<T> {
-  return manager.queryRunner?.isTransactionActive ? work(manager) : manager.transaction(work);
 }
 
 function countsFrom(value: unknown): AgentVersionCount[] {

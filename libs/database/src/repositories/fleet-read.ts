@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
+import { withLocalSettings } from './transaction-settings';
 
 /**
  * The settings of the fleet-wide reads (offline agents, double agents, multi-agent queues), for
@@ -24,14 +25,7 @@ import { FLEET_QUERY_WORK_MEM } from '../fleet-query-memory';
  */
 export const FLEET_READ_SETTINGS = `SET LOCAL enable_hashagg = off; SET LOCAL random_page_cost = 1.1; SET LOCAL work_mem = '${FLEET_QUERY_WORK_MEM}'; SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0`;
 
-/**
- * Runs one fleet-wide read in a transaction of its own with FLEET_READ_SETTINGS (SET LOCAL ends
- * with the transaction; the pool's statement_timeout and the call's cancellation,
- * CancellableClient, apply to the query as to any other).
- */
+/** Runs one fleet-wide read in a transaction of its own with FLEET_READ_SETTINGS. */
 export function fleetRead<Row>(dataSource: DataSource, sql: string, parameters: unknown[]): Promise<Row[]> {
-  return dataSource.transaction(async (manager) => {
-    await manager.query(FLEET_READ_SETTINGS);
-    return manager.query(sql, parameters) as Promise<Row[]>;
-  });
+  return withLocalSettings(dataSource.manager, FLEET_READ_SETTINGS, (transaction) => transaction.query(sql, parameters) as Promise<Row[]>);
 }
