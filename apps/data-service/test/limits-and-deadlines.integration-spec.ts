@@ -42,12 +42,17 @@ describe('deadlines and cancellation reach the database', () => {
     await t.stop();
   });
 
-  it("cancels a call's query on the server when the caller cancels: gone from pg_stat_activity within a second", async () => {
+  /**
+   * Starts a unary call while agents are locked, so that its query waits on the server; cancels it
+   * once the query is seen waiting, and expects the query gone within a second and the caller
+   * answered CANCELLED.
+   */
+  async function cancelWhileItsQueryWaits(start: (answer: (error: ServiceError | null) => void) => { cancel(): void }): Promise<void> {
     const lock = await lockAgents(t);
     try {
       let answer!: (error: ServiceError | null) => void;
       const answered = new Promise<ServiceError | null>((resolve) => (answer = resolve));
-      const call = agents.getAgent({ id: agentId }, (error) => answer(error));
+      const call = start((error) => answer(error));
       const pids = await blockedBackends(t);
       call.cancel();
       expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
@@ -55,6 +60,10 @@ describe('deadlines and cancellation reach the database', () => {
     } finally {
       await lock.release();
     }
+  }
+
+  it("cancels a call's query on the server when the caller cancels: gone from pg_stat_activity within a second", async () => {
+    await cancelWhileItsQueryWaits((answer) => agents.getAgent({ id: agentId }, answer));
     // The service goes on serving with the connections it has left or opens anew.
     expect((await t.clients.agents.getAgent({ id: agentId })).agent!.id).toBe(agentId);
   });
@@ -72,18 +81,7 @@ describe('deadlines and cancellation reach the database', () => {
   });
 
   it('cancels a fleet-wide read, run in a transaction of its own, when the caller gives up', async () => {
-    const lock = await lockAgents(t);
-    try {
-      let answer!: (error: ServiceError | null) => void;
-      const answered = new Promise<ServiceError | null>((resolve) => (answer = resolve));
-      const call = fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' }, (error) => answer(error));
-      const pids = await blockedBackends(t);
-      call.cancel();
-      expect(await msUntilQueriesGone(t, pids, 1000)).toBeLessThan(1000);
-      expect((await answered)?.code).toBe(status.CANCELLED);
-    } finally {
-      await lock.release();
-    }
+    await cancelWhileItsQueryWaits((answer) => fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' }, answer));
     expect((await t.clients.fleet.listDoubleAgents({ window: undefined, pageSize: 0, pageToken: '' })).doubleAgents).toEqual([]);
   });
 
